@@ -1,0 +1,91 @@
+/*
+ * Helpers shared by the subcommands: one error format, one exit-code map.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_fail(int error)
+{
+	fprintf(stderr, "git-stats: %s\n", gs_error_last());
+	return error == GS_EUSAGE ? CLI_USAGE : CLI_RUNTIME;
+}
+
+int cli_usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("git-stats: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (usage)
+		fprintf(stderr, "%s", usage);
+	return CLI_USAGE;
+}
+
+int cli_wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return 1;
+	}
+	return 0;
+}
+
+int cli_help(const char *usage)
+{
+	fputs(usage, stdout);
+	return CLI_OK;
+}
+
+int cli_parse_i64(int64_t *out, const char *opt, const char *text)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	if (!text || !*text || *text == '-' || *text == '+' || *text == ' ') {
+		gs_error_set("%s: expected a non-negative integer, got '%s'", opt, text ? text : "");
+		return GS_EUSAGE;
+	}
+	v = strtoll(text, &end, 10);
+	if (errno == ERANGE) {
+		gs_error_set("%s: '%s' is larger than %lld", opt, text, (long long)INT64_MAX);
+		return GS_EUSAGE;
+	}
+	if (*end) {
+		gs_error_set("%s: expected a non-negative integer, got '%s'", opt, text);
+		return GS_EUSAGE;
+	}
+	*out = (int64_t)v;
+	return 0;
+}
+
+int cli_parse_f64(double *out, const char *opt, const char *text)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	if (!text || !*text || *text == '-' || *text == ' ') {
+		gs_error_set("%s: expected a non-negative number, got '%s'", opt, text ? text : "");
+		return GS_EUSAGE;
+	}
+	v = strtod(text, &end);
+	if (*end || errno == ERANGE || !isfinite(v)) {
+		gs_error_set("%s: expected a non-negative number, got '%s'", opt, text);
+		return GS_EUSAGE;
+	}
+	*out = v;
+	return 0;
+}

@@ -1,0 +1,145 @@
+/*
+ * Whole-file reads and crash-safe replacement of files the user owns:
+ * a reader sees the old bytes or the new bytes, never a mix.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "gs/common.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int gs_file_read(gs_buf *out, const char *path, size_t limit)
+{
+	struct stat st;
+	int fd, error = GS_ERROR;
+	size_t start = out->size;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		gs_error_set("cannot open '%s': %s", path, strerror(errno));
+		return errno == ENOENT ? GS_ENOTFOUND : GS_ERROR;
+	}
+	if (fstat(fd, &st) < 0) {
+		gs_error_set("cannot stat '%s': %s", path, strerror(errno));
+		goto done;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		gs_error_set("cannot read '%s': is a directory", path);
+		goto done;
+	}
+	if (st.st_size > 0 && (uint64_t)st.st_size > limit) {
+		gs_error_set("cannot read '%s': larger than %zu bytes", path, limit);
+		error = GS_ETOOBIG;
+		goto done;
+	}
+	for (;;) {
+		ssize_t n;
+
+		if (gs_buf_grow(out, 65536) < 0)
+			goto done;
+		n = read(fd, out->ptr + out->size, out->asize - out->size - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			gs_error_set("cannot read '%s': %s", path, strerror(errno));
+			goto done;
+		}
+		if (n == 0)
+			break;
+		out->size += (size_t)n;
+		out->ptr[out->size] = '\0';
+		if (out->size - start > limit) {
+			gs_error_set("cannot read '%s': larger than %zu bytes", path, limit);
+			error = GS_ETOOBIG;
+			goto done;
+		}
+	}
+	error = 0;
+done:
+	if (error < 0)
+		gs_buf_truncate(out, start);
+	close(fd);
+	return error;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int gs_file_write_atomic(const char *path, const void *data, size_t len, unsigned int mode)
+{
+	gs_buf tmp = GS_BUF_INIT, dir = GS_BUF_INIT;
+	struct stat st;
+	const char *slash;
+	int fd = -1, dfd, error = GS_ERROR;
+	mode_t want;
+
+	if (stat(path, &st) == 0)
+		want = st.st_mode & 07777;
+	else {
+		mode_t mask = umask(0);
+
+		umask(mask);
+		want = (mode_t)mode & ~mask;
+	}
+
+	slash = strrchr(path, '/');
+	if (gs_buf_put(&dir, path, slash ? (size_t)(slash - path) + 1 : 0) < 0 ||
+	    gs_buf_printf(&tmp, "%s.%s.gs-tmp-XXXXXX", dir.ptr, slash ? slash + 1 : path) < 0)
+		goto done;
+	if (dir.size == 0 && gs_buf_puts(&dir, ".") < 0)
+		goto done;
+
+	fd = mkstemp(tmp.ptr);
+	if (fd < 0) {
+		gs_error_set("cannot create temporary file beside '%s': %s", path, strerror(errno));
+		goto done;
+	}
+	if (write_all(fd, data, len) < 0 || fchmod(fd, want) < 0 || fsync(fd) < 0) {
+		gs_error_set("cannot write '%s': %s", tmp.ptr, strerror(errno));
+		goto done;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		gs_error_set("cannot write '%s': %s", tmp.ptr, strerror(errno));
+		goto done;
+	}
+	fd = -1;
+	if (rename(tmp.ptr, path) < 0) {
+		gs_error_set("cannot replace '%s': %s", path, strerror(errno));
+		goto done;
+	}
+	gs_buf_clear(&tmp);
+	/* The rename is durable only once the directory entry is on disk. */
+	dfd = open(dir.ptr, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	error = 0;
+done:
+	if (fd >= 0)
+		close(fd);
+	if (tmp.size)
+		unlink(tmp.ptr);
+	gs_buf_dispose(&tmp);
+	gs_buf_dispose(&dir);
+	return error;
+}

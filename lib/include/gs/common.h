@@ -1,0 +1,110 @@
+/*
+ * Shared vocabulary of libgitstats: error codes, the thread-local last
+ * error, and the one growable buffer type every module uses.
+ */
+#ifndef GS_COMMON_H
+#define GS_COMMON_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GS_VERSION_STRING "0.1.0"
+
+/*
+ * Error codes. Functions that can fail return 0 or one of these negative
+ * values; gs_error_last() then holds a one-line, lowercase message that
+ * names its subject (file, key, ref).
+ */
+typedef enum {
+	GS_OK = 0,
+	GS_ERROR = -1,      /* generic runtime failure (I/O, libgit2, ...) */
+	GS_EUSAGE = -2,     /* the caller asked for something malformed */
+	GS_ENOTFOUND = -3,  /* issue, key, ref, session not found */
+	GS_EAMBIGUOUS = -4, /* a prefix or id matched more than one thing */
+	GS_EPARSE = -5,     /* a file or value does not parse */
+	GS_EEXISTS = -6,    /* the thing to create already exists */
+	GS_EOVERFLOW = -7,  /* a counter would pass 2^63-1 */
+	GS_ECONFLICT = -8,  /* ref contention after all retries */
+	GS_ELOCKED = -9,    /* a lock file is held by someone else */
+	GS_ESTATE = -10,    /* repository state forbids it (merge, rebase...) */
+	GS_ETOOBIG = -11    /* input larger than a stated limit */
+} gs_error_code;
+
+/* Set the calling thread's last error message (printf-style). */
+void gs_error_set(const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 1, 2)))
+#endif
+	;
+
+/* Prepend "<prefix>: " to the current message (adds context on the way up). */
+void gs_error_prefix(const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 1, 2)))
+#endif
+	;
+
+/* The calling thread's last error message; borrowed, never NULL. */
+const char *gs_error_last(void);
+
+/* Forget the last error. */
+void gs_error_clear(void);
+
+/*
+ * Growable byte buffer. `ptr` is never NULL and always NUL-terminated, so
+ * it can be handed to C string functions; `size` excludes the NUL.
+ */
+typedef struct {
+	char *ptr;
+	size_t size;
+	size_t asize;
+} gs_buf;
+
+#define GS_BUF_INIT { (char *)gs_buf__empty, 0, 0 }
+extern const char gs_buf__empty[1];
+
+void gs_buf_init(gs_buf *b);
+/* Make room for `extra` more bytes; GS_ERROR on overflow or OOM. */
+int gs_buf_grow(gs_buf *b, size_t extra);
+int gs_buf_put(gs_buf *b, const void *data, size_t len);
+int gs_buf_puts(gs_buf *b, const char *s);
+int gs_buf_putc(gs_buf *b, char c);
+int gs_buf_printf(gs_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+int gs_buf_vprintf(gs_buf *b, const char *fmt, va_list ap);
+/* Replace [off, off+len) with `data` of `dlen` bytes. */
+int gs_buf_splice(gs_buf *b, size_t off, size_t len, const void *data, size_t dlen);
+int gs_buf_set(gs_buf *b, const void *data, size_t len);
+void gs_buf_truncate(gs_buf *b, size_t len);
+void gs_buf_clear(gs_buf *b);
+/* Hand the bytes to the caller (free() them); the buffer is reset. */
+char *gs_buf_detach(gs_buf *b);
+/* Free the contents; the buffer is reset and can be reused. */
+void gs_buf_dispose(gs_buf *b);
+
+/*
+ * Read a whole file into `out` (appended). Files larger than `limit`
+ * bytes give GS_ETOOBIG; a missing file gives GS_ENOTFOUND.
+ */
+int gs_file_read(gs_buf *out, const char *path, size_t limit);
+
+/*
+ * Replace `path` atomically: write a temporary file in the same directory,
+ * fsync it, rename it over `path`, fsync the directory. The file mode of an
+ * existing `path` is kept; a new file gets `mode` (before umask).
+ */
+int gs_file_write_atomic(const char *path, const void *data, size_t len, unsigned int mode);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

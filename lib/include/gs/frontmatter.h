@@ -1,0 +1,106 @@
+/*
+ * Lossless frontmatter: read and edit the metadata block at the top of a
+ * markdown file while every byte we were not asked to change survives
+ * (SPEC §2). Edits splice new bytes into the original text; the user's
+ * YAML is never re-emitted.
+ */
+#ifndef GS_FRONTMATTER_H
+#define GS_FRONTMATTER_H
+
+#include "gs/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Documents larger than this are refused (GS_ETOOBIG). */
+#define GS_FM_MAX_SIZE (16u * 1024u * 1024u)
+
+typedef enum {
+	GS_FM_NONE = 0, /* no frontmatter yet; one is created on first set */
+	GS_FM_YAML = 1, /* --- YAML mapping --- (or ... terminator) */
+	GS_FM_KV = 2    /* --- key=value lines --- (barf) */
+} gs_fm_dialect;
+
+typedef struct gs_fm gs_fm;
+
+/*
+ * Parse `len` bytes of a markdown document. `name` (a path, borrowed) is
+ * used in error messages: "cannot parse frontmatter of 'NAME' at line N:
+ * WHY". The document bytes are copied. Returns 0, GS_EPARSE (bad YAML,
+ * duplicate key, not a mapping, NUL byte), or GS_ETOOBIG.
+ */
+int gs_fm_parse(gs_fm **out, const char *data, size_t len, const char *name);
+void gs_fm_free(gs_fm *fm);
+
+gs_fm_dialect gs_fm_dialect_of(const gs_fm *fm);
+
+/* The whole current document (borrowed; valid until the next edit). */
+void gs_fm_bytes(const char **data, size_t *len, const gs_fm *fm);
+
+/* The body: everything after the closing delimiter line (borrowed). */
+void gs_fm_body(const char **data, size_t *len, const gs_fm *fm);
+
+/* Number of top-level keys, and the i-th key in file order (borrowed). */
+size_t gs_fm_key_count(const gs_fm *fm);
+const char *gs_fm_key_at(const gs_fm *fm, size_t i);
+int gs_fm_has(const gs_fm *fm, const char *key);
+
+/*
+ * The exact source bytes of a key's value (borrowed): for a scalar the
+ * scalar token including its quotes, for a block the whole node. For
+ * key=value files, everything after the first '='.
+ */
+int gs_fm_get_raw(const char **data, size_t *len, const gs_fm *fm, const char *key);
+
+/*
+ * A scalar value decoded (quotes and escapes resolved); the caller frees
+ * *out. GS_ENOTFOUND when absent, GS_EPARSE when not a scalar.
+ */
+int gs_fm_get_str(char **out, const gs_fm *fm, const char *key);
+
+/* A value as an integer / a number. GS_EPARSE names file, line and key. */
+int gs_fm_get_i64(int64_t *out, const gs_fm *fm, const char *key);
+int gs_fm_get_f64(double *out, const gs_fm *fm, const char *key);
+
+/*
+ * Set a scalar to the string `value`: replace only the value's bytes when
+ * the key exists, else append "key: value" (or key=value) as the last
+ * line of the frontmatter with the file's line ending. The value is
+ * written plain when a YAML reader gets back the same string, else
+ * quoted. A document without frontmatter gets a YAML one.
+ */
+int gs_fm_set_str(gs_fm *fm, const char *key, const char *value);
+
+/*
+ * Set a scalar from its literal YAML text, written as is (numbers,
+ * booleans: "12", "0.42"). The text must be a valid plain scalar.
+ */
+int gs_fm_set_raw(gs_fm *fm, const char *key, const char *yaml);
+
+int gs_fm_set_i64(gs_fm *fm, const char *key, int64_t value);
+/* Shortest decimal text that reads back as exactly `value`. */
+int gs_fm_set_f64(gs_fm *fm, const char *key, double value);
+
+/*
+ * Replace (or append) a managed block value (`agents`, `resume_attempts`)
+ * with `yaml`: block-style YAML of the value, indented by two spaces per
+ * level starting at column 0, '\n' line ends (converted to the file's).
+ * YAML dialect only (GS_EUSAGE otherwise).
+ */
+int gs_fm_set_block(gs_fm *fm, const char *key, const char *yaml);
+
+/* Remove a key and its value lines. Absent keys are not an error. */
+int gs_fm_remove(gs_fm *fm, const char *key);
+
+/* Append bytes to the end of the body (line ends converted to the file's). */
+int gs_fm_body_append(gs_fm *fm, const char *text, size_t len);
+
+/* The file's line ending: "\r\n" or "\n" (borrowed, static). */
+const char *gs_fm_eol(const gs_fm *fm);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
