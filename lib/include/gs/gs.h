@@ -6,5 +6,17 @@
 
 #include "gs/common.h"
 #include "gs/frontmatter.h"
+#include "gs/repo.h"
+#include "gs/issue.h"
+#include "gs/store.h"
+#include "gs/pricing.h"
+#include "gs/run.h"
+#include "gs/spool.h"
+#include "gs/attempt.h"
+#include "gs/session.h"
+#include "gs/usage.h"
+#include "gs/report.h"
+#include "gs/hooks.h"
+#include "gs/merge.h"
 
 #endif
