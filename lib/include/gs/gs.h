@@ -6,6 +6,7 @@
 
 #include "gs/common.h"
 #include "gs/frontmatter.h"
+#include "gs/time.h"
 #include "gs/repo.h"
 #include "gs/issue.h"
 #include "gs/store.h"
