@@ -29,6 +29,22 @@ export GIT_AUTHOR_DATE="2026-03-01T10:00:00Z" GIT_COMMITTER_DATE="2026-03-01T10:
 export GIT_STATS_NOW="2026-03-15T12:00:00Z"
 export LC_ALL=C TZ=UTC NO_COLOR=1 EDITOR=: PAGER=cat GIT_PAGER=cat
 export PATH="$GS_BUILD_DIR:$PATH"
+
+# GS_TEST_VALGRIND=1 runs every git-stats binary under valgrind's memcheck:
+# any leak or memory error makes the command exit 126, which fails the test.
+if [ -n "${GS_TEST_VALGRIND:-}" ]; then
+	mkdir -p "$TRASH_DIRECTORY/.vg-bin"
+	for bin in "$GS_BUILD_DIR"/git-stats "$GS_BUILD_DIR"/git-stats-hook-*; do
+		[ -x "$bin" ] || continue
+		cat >"$TRASH_DIRECTORY/.vg-bin/${bin##*/}" <<-VG
+		#!/bin/sh
+		exec valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \\
+			--errors-for-leak-kinds=definite,indirect --error-exitcode=126 "$bin" "\$@"
+		VG
+		chmod +x "$TRASH_DIRECTORY/.vg-bin/${bin##*/}"
+	done
+	export PATH="$TRASH_DIRECTORY/.vg-bin:$PATH"
+fi
 git config --global init.defaultBranch main
 git config --global advice.detachedHead false
 
