@@ -1,0 +1,1291 @@
+/*
+ * Setting a repository up for git-stats and taking it down again (SPEC §9):
+ * hook scripts that coexist with the user's own hooks, the merge driver and
+ * its attribute, the alias, and the checks `git stats doctor` prints.
+ *
+ * The rule everywhere: never overwrite what the user wrote. Our text in a
+ * user's hook sits between marker lines so uninstall can cut exactly those
+ * bytes out again.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "gs/hooks.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define HOOK_MAX_SIZE (4u * 1024u * 1024u)
+
+static const char *const hook_names[GS_HOOKS_COUNT] = { "post-commit", "post-merge", "post-rewrite" };
+
+/* Line 2 of a hook file that belongs to git-stats as a whole. */
+static const char file_marker[] = "# git-stats hook file:";
+/* The tail that makes such a file a wrapper around the user's original. */
+static const char wrapper_marker[] = "# git-stats wrapper:";
+static const char block_begin[] = "# >>> git-stats ";
+static const char block_end[] = "# <<< git-stats ";
+
+static const char attr_comment[] = "# git-stats: merge issue files with 'git stats merge-driver'";
+
+const char *gs_hooks_name(size_t i)
+{
+	return i < GS_HOOKS_COUNT ? hook_names[i] : NULL;
+}
+
+static int libgit2_error(const char *what)
+{
+	const git_error *e = git_error_last();
+
+	gs_error_set("%s: %s", what, e && e->message ? e->message : "libgit2 error");
+	return GS_ERROR;
+}
+
+/* --- small file-system helpers ------------------------------------------- */
+
+static int is_executable_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+static int path_exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+static int dir_name(gs_buf *out, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	gs_buf_clear(out);
+	if (!slash)
+		return gs_buf_puts(out, ".");
+	return gs_buf_put(out, path, slash == path ? 1 : (size_t)(slash - path));
+}
+
+/* mkdir -p, for a hooks directory core.hooksPath names but nobody created. */
+static int mkdir_p(const char *path)
+{
+	gs_buf p = GS_BUF_INIT;
+	size_t i;
+	int error = GS_ERROR;
+
+	if (gs_buf_puts(&p, path) < 0)
+		goto done;
+	for (i = 1; i <= p.size; i++) {
+		if (i < p.size && p.ptr[i] != '/')
+			continue;
+		p.ptr[i] = '\0';
+		if (mkdir(p.ptr, 0777) < 0 && errno != EEXIST) {
+			gs_error_set("cannot create directory '%s': %s", p.ptr, strerror(errno));
+			goto done;
+		}
+		if (i < p.size)
+			p.ptr[i] = '/';
+	}
+	error = 0;
+done:
+	gs_buf_dispose(&p);
+	return error;
+}
+
+/* POSIX single-quoting: the string survives any shell unchanged. */
+static int shell_quote(gs_buf *out, const char *s)
+{
+	if (gs_buf_putc(out, '\'') < 0)
+		return GS_ERROR;
+	for (; *s; s++) {
+		if (*s == '\'' ? gs_buf_puts(out, "'\\''") < 0 : gs_buf_putc(out, *s) < 0)
+			return GS_ERROR;
+	}
+	return gs_buf_putc(out, '\'');
+}
+
+/* Find `needle` at the start of a line of [p, p+len); returns its offset or -1. */
+static long find_line(const char *p, size_t len, const char *needle)
+{
+	size_t nlen = strlen(needle), i = 0;
+
+	while (i < len) {
+		if (len - i >= nlen && !memcmp(p + i, needle, nlen))
+			return (long)i;
+		while (i < len && p[i] != '\n')
+			i++;
+		i++;
+	}
+	return -1;
+}
+
+static size_t line_end(const char *p, size_t len, size_t off)
+{
+	while (off < len && p[off] != '\n')
+		off++;
+	return off < len ? off + 1 : len;
+}
+
+/* --- environment ---------------------------------------------------------- */
+
+static int on_path(const char *name)
+{
+	const char *path = getenv("PATH"), *p;
+	gs_buf cand = GS_BUF_INIT;
+	int found = 0;
+
+	if (!path)
+		return 0;
+	for (p = path; !found; p++) {
+		const char *colon = strchr(p, ':');
+		size_t n = colon ? (size_t)(colon - p) : strlen(p);
+
+		/* An empty entry means the current directory: not a stable place. */
+		if (n) {
+			gs_buf_clear(&cand);
+			if (gs_buf_put(&cand, p, n) < 0 || gs_buf_printf(&cand, "/%s", name) < 0)
+				break;
+			found = is_executable_file(cand.ptr);
+		}
+		if (!colon)
+			break;
+		p = colon;
+	}
+	gs_buf_dispose(&cand);
+	return found;
+}
+
+static int templates_ok(const char *dir)
+{
+	gs_buf p = GS_BUF_INIT;
+	int ok;
+
+	ok = gs_buf_printf(&p, "%s/hooks/post-commit", dir) == 0 && path_exists(p.ptr);
+	gs_buf_dispose(&p);
+	return ok;
+}
+
+int gs_hooks_env_discover(gs_hooks_env *env)
+{
+	char exe[PATH_MAX];
+	ssize_t n;
+	gs_buf bindir = GS_BUF_INIT, cand = GS_BUF_INIT;
+	const char *override = getenv("GIT_STATS_TEMPLATE_DIR");
+	int error = GS_ERROR;
+
+	gs_buf_init(&env->self);
+	gs_buf_init(&env->progdir);
+	gs_buf_init(&env->templates);
+	env->on_path = on_path("git-stats");
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n < 0) {
+		gs_error_set("cannot find the git-stats binary: '/proc/self/exe': %s", strerror(errno));
+		goto done;
+	}
+	exe[n] = '\0';
+	if (gs_buf_puts(&env->self, exe) < 0 || dir_name(&bindir, exe) < 0)
+		goto done;
+
+	/* Hook programs sit beside the binary in a build tree, in libexec once installed. */
+	if (gs_buf_printf(&cand, "%s/git-stats-hook-post-commit", bindir.ptr) < 0)
+		goto done;
+	if (is_executable_file(cand.ptr)) {
+		if (gs_buf_puts(&env->progdir, bindir.ptr) < 0)
+			goto done;
+	} else if (gs_buf_printf(&env->progdir, "%s/../libexec/git-stats", bindir.ptr) < 0) {
+		goto done;
+	}
+
+	gs_buf_clear(&cand);
+	if (override && *override && templates_ok(override)) {
+		error = gs_buf_puts(&env->templates, override);
+	} else if (gs_buf_printf(&cand, "%s/../share/git-stats/templates", bindir.ptr) < 0) {
+		goto done;
+	} else if (templates_ok(cand.ptr)) {
+		error = gs_buf_puts(&env->templates, cand.ptr);
+	} else if (templates_ok(GS_SOURCE_TEMPLATE_DIR)) {
+		error = gs_buf_puts(&env->templates, GS_SOURCE_TEMPLATE_DIR);
+	} else {
+		error = gs_buf_puts(&env->templates, GS_TEMPLATE_DIR);
+	}
+done:
+	if (error < 0)
+		gs_hooks_env_dispose(env);
+	gs_buf_dispose(&bindir);
+	gs_buf_dispose(&cand);
+	return error;
+}
+
+void gs_hooks_env_dispose(gs_hooks_env *env)
+{
+	gs_buf_dispose(&env->self);
+	gs_buf_dispose(&env->progdir);
+	gs_buf_dispose(&env->templates);
+	env->on_path = 0;
+}
+
+/* --- config ---------------------------------------------------------------- */
+
+/* A config value from all levels; GS_ENOTFOUND when unset. */
+static int config_get(gs_buf *out, git_repository *repo, const char *key)
+{
+	git_config *cfg = NULL, *snap = NULL;
+	const char *v;
+	int error = GS_ERROR, rc;
+
+	gs_buf_clear(out);
+	if (git_repository_config(&cfg, repo) < 0 || git_config_snapshot(&snap, cfg) < 0) {
+		libgit2_error("cannot read git config");
+		goto done;
+	}
+	rc = git_config_get_string(&v, snap, key);
+	if (rc == GIT_ENOTFOUND) {
+		error = GS_ENOTFOUND;
+		goto done;
+	}
+	if (rc < 0) {
+		libgit2_error("cannot read git config");
+		goto done;
+	}
+	error = gs_buf_puts(out, v);
+done:
+	git_config_free(snap);
+	git_config_free(cfg);
+	return error;
+}
+
+static int local_config(git_config **out, git_repository *repo)
+{
+	git_config *cfg = NULL;
+	int rc;
+
+	if (git_repository_config(&cfg, repo) < 0)
+		return libgit2_error("cannot open git config");
+	rc = git_config_open_level(out, cfg, GIT_CONFIG_LEVEL_LOCAL);
+	git_config_free(cfg);
+	if (rc < 0)
+		return libgit2_error("cannot open the repository's git config");
+	return 0;
+}
+
+/* Set `key` in the local config unless it already holds `value`. */
+static int config_ensure(gs_buf *log, git_repository *repo, const char *key, const char *value)
+{
+	git_config *local = NULL;
+	git_buf cur = GIT_BUF_INIT;
+	int error = GS_ERROR, rc;
+
+	if (local_config(&local, repo) < 0)
+		return GS_ERROR;
+	rc = git_config_get_string_buf(&cur, local, key);
+	if (rc == 0 && !strcmp(cur.ptr, value)) {
+		error = gs_buf_printf(log, "%s: unchanged\n", key);
+		goto done;
+	}
+	if (git_config_set_string(local, key, value) < 0) {
+		libgit2_error("cannot write git config");
+		goto done;
+	}
+	error = gs_buf_printf(log, "%s: set to '%s'\n", key, value);
+done:
+	git_buf_dispose(&cur);
+	git_config_free(local);
+	return error;
+}
+
+/* Remove `key` from the local config when `ours(value)` says we wrote it. */
+static int config_remove(gs_buf *log, git_repository *repo, const char *key,
+			 int (*ours)(const char *value))
+{
+	git_config *local = NULL;
+	git_buf cur = GIT_BUF_INIT;
+	int error = GS_ERROR, rc;
+
+	if (local_config(&local, repo) < 0)
+		return GS_ERROR;
+	rc = git_config_get_string_buf(&cur, local, key);
+	if (rc == GIT_ENOTFOUND || (rc == 0 && ours && !ours(cur.ptr))) {
+		error = 0;
+		goto done;
+	}
+	if (rc < 0 || git_config_delete_entry(local, key) < 0) {
+		libgit2_error("cannot write git config");
+		goto done;
+	}
+	error = gs_buf_printf(log, "%s: removed\n", key);
+done:
+	git_buf_dispose(&cur);
+	git_config_free(local);
+	return error;
+}
+
+/*
+ * libgit2 (like `git config --unset`) leaves an empty section header behind
+ * once its last key is deleted; drop `header` from the local config file
+ * when nothing but blank lines follows it up to the next section.
+ */
+static int drop_empty_section(git_repository *repo, const char *header)
+{
+	git_buf path = GIT_BUF_INIT;
+	gs_buf cur = GS_BUF_INIT;
+	size_t i = 0, hlen = strlen(header);
+	int error = GS_ERROR, rc;
+
+	if (git_repository_item_path(&path, repo, GIT_REPOSITORY_ITEM_CONFIG) < 0) {
+		libgit2_error("cannot find the repository's config file");
+		goto done;
+	}
+	rc = gs_file_read(&cur, path.ptr, HOOK_MAX_SIZE);
+	if (rc < 0) {
+		error = rc == GS_ENOTFOUND ? 0 : rc;
+		goto done;
+	}
+	while (i < cur.size) {
+		size_t e = line_end(cur.ptr, cur.size, i), j = i, k;
+		int empty = 1;
+
+		while (j < e && (cur.ptr[j] == ' ' || cur.ptr[j] == '\t'))
+			j++;
+		if (e - j < hlen || strncasecmp(cur.ptr + j, header, hlen) ||
+		    strspn(cur.ptr + j + hlen, " \t\r\n") < e - j - hlen) {
+			i = e;
+			continue;
+		}
+		for (k = e; k < cur.size;) {
+			size_t ke = line_end(cur.ptr, cur.size, k), m = k;
+
+			while (m < ke && strchr(" \t\r\n", cur.ptr[m]))
+				m++;
+			if (m < ke && cur.ptr[m] == '[')
+				break;
+			if (m < ke) {
+				empty = 0;
+				break;
+			}
+			k = ke;
+		}
+		if (!empty) {
+			i = e;
+			continue;
+		}
+		if (gs_buf_splice(&cur, i, k - i, NULL, 0) < 0 ||
+		    gs_file_write_atomic(path.ptr, cur.ptr, cur.size, 0666) < 0)
+			goto done;
+		break;
+	}
+	error = 0;
+done:
+	git_buf_dispose(&path);
+	gs_buf_dispose(&cur);
+	return error;
+}
+
+static int driver_is_ours(const char *v)
+{
+	return strstr(v, "merge-driver") != NULL;
+}
+
+static int alias_is_ours(const char *v)
+{
+	size_t n = strlen(v);
+
+	return v[0] == '!' && n > 11 && !strcmp(v + n - 10, "git-stats'");
+}
+
+int gs_hooks_issues_dir(gs_buf *out, git_repository *repo)
+{
+	int rc = config_get(out, repo, "stats.issuesDir");
+
+	if (rc == GS_ENOTFOUND || (rc == 0 && out->size == 0)) {
+		gs_buf_clear(out);
+		return gs_buf_puts(out, "issues");
+	}
+	if (rc < 0)
+		return rc;
+	while (out->size > 1 && out->ptr[out->size - 1] == '/')
+		gs_buf_truncate(out, out->size - 1);
+	return 0;
+}
+
+/* --- the hooks directory ---------------------------------------------------- */
+
+static void strip_slashes(gs_buf *b)
+{
+	while (b->size > 1 && b->ptr[b->size - 1] == '/')
+		gs_buf_truncate(b, b->size - 1);
+}
+
+int gs_hooks_dir(gs_buf *out, git_repository *repo)
+{
+	gs_buf hp = GS_BUF_INIT;
+	int rc, error = GS_ERROR;
+
+	gs_buf_clear(out);
+	rc = config_get(&hp, repo, "core.hooksPath");
+	if (rc < 0 && rc != GS_ENOTFOUND)
+		goto done;
+	if (rc == 0 && hp.size) {
+		const char *home = getenv("HOME");
+
+		if ((hp.ptr[0] == '~' && (hp.ptr[1] == '/' || !hp.ptr[1]))) {
+			if (!home) {
+				gs_error_set("core.hooksPath '%s': HOME is not set", hp.ptr);
+				goto done;
+			}
+			if (gs_buf_printf(out, "%s%s", home, hp.ptr + 1) < 0)
+				goto done;
+		} else if (hp.ptr[0] == '/') {
+			if (gs_buf_puts(out, hp.ptr) < 0)
+				goto done;
+		} else {
+			/* Git runs hooks from the work tree root (the git dir when bare). */
+			const char *base = git_repository_is_bare(repo) ? git_repository_path(repo)
+									: git_repository_workdir(repo);
+
+			if (gs_buf_printf(out, "%s%s", base, hp.ptr) < 0)
+				goto done;
+		}
+	} else if (gs_buf_printf(out, "%shooks", git_repository_commondir(repo)) < 0) {
+		goto done;
+	}
+	strip_slashes(out);
+	error = 0;
+done:
+	gs_buf_dispose(&hp);
+	return error;
+}
+
+/* --- hook scripts ------------------------------------------------------------ */
+
+static int hook_program(gs_buf *out, const gs_hooks_env *env, const char *hook)
+{
+	gs_buf_clear(out);
+	return gs_buf_printf(out, "%s/git-stats-hook-%s", env->progdir.ptr, hook);
+}
+
+int gs_hooks_render(gs_buf *out, const gs_hooks_env *env, const char *hook)
+{
+	gs_buf path = GS_BUF_INIT, tpl = GS_BUF_INIT, prog = GS_BUF_INIT, quoted = GS_BUF_INIT;
+	static const char placeholder[] = "@GS_HOOK_PROGRAM@";
+	const char *p, *hit;
+	int error = GS_ERROR, rc;
+
+	gs_buf_clear(out);
+	if (gs_buf_printf(&path, "%s/hooks/%s", env->templates.ptr, hook) < 0)
+		goto done;
+	rc = gs_file_read(&tpl, path.ptr, HOOK_MAX_SIZE);
+	if (rc < 0) {
+		gs_error_set("cannot read hook template '%s': %s", path.ptr,
+			     rc == GS_ENOTFOUND ? "no such file" : "read error");
+		goto done;
+	}
+	if (hook_program(&prog, env, hook) < 0 || shell_quote(&quoted, prog.ptr) < 0)
+		goto done;
+	for (p = tpl.ptr; (hit = strstr(p, placeholder)) != NULL; p = hit + sizeof(placeholder) - 1) {
+		if (gs_buf_put(out, p, (size_t)(hit - p)) < 0 || gs_buf_put(out, quoted.ptr, quoted.size) < 0)
+			goto done;
+	}
+	if (gs_buf_puts(out, p) < 0)
+		goto done;
+	error = 0;
+done:
+	gs_buf_dispose(&path);
+	gs_buf_dispose(&tpl);
+	gs_buf_dispose(&prog);
+	gs_buf_dispose(&quoted);
+	return error;
+}
+
+/* The marked block inside a rendered hook: [*off, *off + *len). */
+static int find_block(size_t *off, size_t *len, const char *p, size_t size)
+{
+	long b = find_line(p, size, block_begin), e;
+
+	if (b < 0)
+		return GS_ENOTFOUND;
+	e = find_line(p + b, size - (size_t)b, block_end);
+	if (e < 0)
+		return GS_ENOTFOUND;
+	*off = (size_t)b;
+	*len = line_end(p, size, (size_t)b + (size_t)e) - (size_t)b;
+	return 0;
+}
+
+static int render_wrapper(gs_buf *out, const gs_hooks_env *env, const char *hook)
+{
+	if (gs_hooks_render(out, env, hook) < 0)
+		return GS_ERROR;
+	return gs_buf_printf(out,
+		"%s runs the hook that was here before 'git stats install';\n"
+		"# 'git stats uninstall' moves it back.\n"
+		"case $0 in */*) gs_orig=${0%%/*} ;; *) gs_orig=. ;; esac\n"
+		"gs_orig=$gs_orig/%s%s\n"
+		"if [ -x \"$gs_orig\" ]; then exec \"$gs_orig\" \"$@\"; fi\n",
+		wrapper_marker, hook, GS_HOOKS_ORIG_SUFFIX);
+}
+
+/* True when the first line runs a POSIX-compatible shell we can add lines to. */
+static int is_shell_hook(const char *p, size_t size)
+{
+	static const char *const shells[] = { "sh", "bash", "dash", "zsh", "ksh", "ash", "mksh", NULL };
+	size_t eol = line_end(p, size, 0), i = 2, n;
+	const char *word;
+	int k, env_seen = 0;
+
+	if (size < 3 || p[0] != '#' || p[1] != '!' || eol == size || p[eol - 1] != '\n' ||
+	    memchr(p, '\r', eol))
+		return 0;
+	for (;;) {
+		while (i < eol && (p[i] == ' ' || p[i] == '\t'))
+			i++;
+		word = p + i;
+		while (i < eol && p[i] != ' ' && p[i] != '\t' && p[i] != '\n')
+			i++;
+		n = (size_t)(p + i - word);
+		if (!n)
+			return 0;
+		{
+			const char *base = word + n;
+
+			while (base > word && base[-1] != '/')
+				base--;
+			n = (size_t)(word + n - base);
+			word = base;
+		}
+		if (!env_seen && n == 3 && !memcmp(word, "env", 3)) {
+			env_seen = 1;
+			continue;
+		}
+		for (k = 0; shells[k]; k++)
+			if (strlen(shells[k]) == n && !memcmp(word, shells[k], n))
+				return 1;
+		return 0;
+	}
+}
+
+static int hook_path(gs_buf *out, const char *dir, const char *hook, const char *suffix)
+{
+	gs_buf_clear(out);
+	return gs_buf_printf(out, "%s/%s%s", dir, hook, suffix);
+}
+
+static int install_hook(gs_buf *log, const char *dir, const gs_hooks_env *env, const char *hook)
+{
+	gs_buf path = GS_BUF_INIT, orig = GS_BUF_INIT, cur = GS_BUF_INIT, want = GS_BUF_INIT,
+	       blk = GS_BUF_INIT;
+	size_t boff, blen, coff, clen;
+	struct stat st;
+	int error = GS_ERROR, rc;
+
+	if (hook_path(&path, dir, hook, "") < 0 || hook_path(&orig, dir, hook, GS_HOOKS_ORIG_SUFFIX) < 0 ||
+	    gs_hooks_render(&want, env, hook) < 0)
+		goto done;
+	if (find_block(&boff, &blen, want.ptr, want.size) < 0) {
+		gs_error_set("hook template '%s' has no git-stats block", hook);
+		goto done;
+	}
+	if (gs_buf_put(&blk, want.ptr + boff, blen) < 0)
+		goto done;
+
+	if (lstat(path.ptr, &st) < 0) {
+		if (errno != ENOENT) {
+			gs_error_set("cannot stat '%s': %s", path.ptr, strerror(errno));
+			goto done;
+		}
+		if (path_exists(orig.ptr)) {
+			gs_error_set("'%s' exists without its wrapper '%s'; move it back or remove it",
+				     orig.ptr, hook);
+			goto done;
+		}
+		if (gs_file_write_atomic(path.ptr, want.ptr, want.size, 0777) < 0)
+			goto done;
+		error = gs_buf_printf(log, "%s: installed '%s'\n", hook, path.ptr);
+		goto done;
+	}
+
+	if (S_ISREG(st.st_mode)) {
+		rc = gs_file_read(&cur, path.ptr, HOOK_MAX_SIZE);
+		if (rc < 0)
+			goto done;
+		if (find_line(cur.ptr, cur.size, file_marker) >= 0) {
+			/* Ours as a whole: bring it up to date, keep its kind. */
+			int wrapped = find_line(cur.ptr, cur.size, wrapper_marker) >= 0;
+
+			if (wrapped && render_wrapper(&want, env, hook) < 0)
+				goto done;
+			if (cur.size == want.size && !memcmp(cur.ptr, want.ptr, want.size)) {
+				error = gs_buf_printf(log, "%s: unchanged\n", hook);
+				goto done;
+			}
+			if (gs_file_write_atomic(path.ptr, want.ptr, want.size, 0777) < 0)
+				goto done;
+			error = gs_buf_printf(log, "%s: updated '%s'\n", hook, path.ptr);
+			goto done;
+		}
+		if (find_block(&coff, &clen, cur.ptr, cur.size) == 0) {
+			/* Our block inside the user's hook. */
+			if (clen == blk.size && !memcmp(cur.ptr + coff, blk.ptr, blk.size)) {
+				error = gs_buf_printf(log, "%s: unchanged\n", hook);
+				goto done;
+			}
+			if (gs_buf_splice(&cur, coff, clen, blk.ptr, blk.size) < 0 ||
+			    gs_file_write_atomic(path.ptr, cur.ptr, cur.size, 0777) < 0)
+				goto done;
+			error = gs_buf_printf(log, "%s: updated the git-stats block in '%s'\n", hook, path.ptr);
+			goto done;
+		}
+	}
+
+	/* A hook of the user's: chain it, never overwrite it. */
+	if (path_exists(orig.ptr)) {
+		gs_error_set("cannot chain hook '%s': '%s' already exists", path.ptr, orig.ptr);
+		goto done;
+	}
+	if (S_ISREG(st.st_mode) && access(path.ptr, X_OK) == 0 && is_shell_hook(cur.ptr, cur.size)) {
+		/* After the #! line, so an early `exit` in the user's script cannot skip us. */
+		size_t at = line_end(cur.ptr, cur.size, 0);
+
+		if (gs_buf_splice(&cur, at, 0, blk.ptr, blk.size) < 0 ||
+		    gs_file_write_atomic(path.ptr, cur.ptr, cur.size, 0777) < 0)
+			goto done;
+		error = gs_buf_printf(log, "%s: added a marked block to the existing hook '%s'\n", hook,
+				      path.ptr);
+		goto done;
+	}
+	if (render_wrapper(&want, env, hook) < 0)
+		goto done;
+	if (rename(path.ptr, orig.ptr) < 0) {
+		gs_error_set("cannot move '%s' to '%s': %s", path.ptr, orig.ptr, strerror(errno));
+		goto done;
+	}
+	if (gs_file_write_atomic(path.ptr, want.ptr, want.size, 0777) < 0) {
+		rename(orig.ptr, path.ptr);
+		goto done;
+	}
+	error = gs_buf_printf(log, "%s: moved the existing hook to '%s' and installed a wrapper that runs it\n",
+			      hook, orig.ptr);
+done:
+	gs_buf_dispose(&path);
+	gs_buf_dispose(&orig);
+	gs_buf_dispose(&cur);
+	gs_buf_dispose(&want);
+	gs_buf_dispose(&blk);
+	return error;
+}
+
+static int uninstall_hook(gs_buf *log, const char *dir, const char *hook)
+{
+	gs_buf path = GS_BUF_INIT, orig = GS_BUF_INIT, cur = GS_BUF_INIT;
+	size_t off, len;
+	struct stat st;
+	int error = GS_ERROR;
+
+	if (hook_path(&path, dir, hook, "") < 0 || hook_path(&orig, dir, hook, GS_HOOKS_ORIG_SUFFIX) < 0)
+		goto done;
+	if (lstat(path.ptr, &st) < 0 || !S_ISREG(st.st_mode)) {
+		error = 0;
+		goto done;
+	}
+	if (gs_file_read(&cur, path.ptr, HOOK_MAX_SIZE) < 0)
+		goto done;
+	if (find_line(cur.ptr, cur.size, file_marker) >= 0) {
+		if (find_line(cur.ptr, cur.size, wrapper_marker) >= 0 && path_exists(orig.ptr)) {
+			if (rename(orig.ptr, path.ptr) < 0) {
+				gs_error_set("cannot move '%s' back to '%s': %s", orig.ptr, path.ptr,
+					     strerror(errno));
+				goto done;
+			}
+			error = gs_buf_printf(log, "%s: restored the original hook '%s'\n", hook, path.ptr);
+			goto done;
+		}
+		if (unlink(path.ptr) < 0) {
+			gs_error_set("cannot remove '%s': %s", path.ptr, strerror(errno));
+			goto done;
+		}
+		error = gs_buf_printf(log, "%s: removed '%s'\n", hook, path.ptr);
+		goto done;
+	}
+	if (find_block(&off, &len, cur.ptr, cur.size) == 0) {
+		if (gs_buf_splice(&cur, off, len, NULL, 0) < 0 ||
+		    gs_file_write_atomic(path.ptr, cur.ptr, cur.size, 0777) < 0)
+			goto done;
+		error = gs_buf_printf(log, "%s: removed the git-stats block from '%s'\n", hook, path.ptr);
+		goto done;
+	}
+	error = 0;
+done:
+	gs_buf_dispose(&path);
+	gs_buf_dispose(&orig);
+	gs_buf_dispose(&cur);
+	return error;
+}
+
+/* --- attributes ------------------------------------------------------------------ */
+
+static int attr_line(gs_buf *out, git_repository *repo)
+{
+	gs_buf dir = GS_BUF_INIT;
+	int error = GS_ERROR;
+	size_t i;
+
+	gs_buf_clear(out);
+	if (gs_hooks_issues_dir(&dir, repo) < 0)
+		goto done;
+	for (i = 0; i < dir.size; i++) {
+		if (dir.ptr[i] == ' ' || dir.ptr[i] == '\t' || dir.ptr[i] == '\n' || dir.ptr[i] == '\r') {
+			gs_error_set("stats.issuesDir '%s': a directory with white space cannot be named in gitattributes",
+				     dir.ptr);
+			goto done;
+		}
+	}
+	error = gs_buf_printf(out, "%s/*.md merge=%s", dir.ptr, GS_HOOKS_MERGE_NAME);
+done:
+	gs_buf_dispose(&dir);
+	return error;
+}
+
+static int attr_file(gs_buf *out, git_repository *repo, int shared)
+{
+	gs_buf_clear(out);
+	if (shared) {
+		if (git_repository_is_bare(repo)) {
+			gs_error_set("--shared needs a work tree: a bare repository has no .gitattributes");
+			return GS_EUSAGE;
+		}
+		return gs_buf_printf(out, "%s.gitattributes", git_repository_workdir(repo));
+	}
+	return gs_buf_printf(out, "%sinfo/attributes", git_repository_commondir(repo));
+}
+
+/* True when `line` (without its newline) is one of [p, p+size)'s lines. */
+static int has_line(const char *p, size_t size, const char *line)
+{
+	size_t n = strlen(line), i = 0;
+
+	while (i < size) {
+		size_t e = line_end(p, size, i), l = e - i;
+
+		if (l && p[e - 1] == '\n')
+			l--;
+		if (l && p[i + l - 1] == '\r')
+			l--;
+		if (l == n && !memcmp(p + i, line, n))
+			return 1;
+		i = e;
+	}
+	return 0;
+}
+
+static int install_attr(gs_buf *log, git_repository *repo, int shared)
+{
+	gs_buf path = GS_BUF_INIT, dir = GS_BUF_INIT, cur = GS_BUF_INIT, line = GS_BUF_INIT;
+	int error = GS_ERROR, rc;
+
+	if ((rc = attr_file(&path, repo, shared)) < 0) {
+		error = rc;
+		goto done;
+	}
+	if (attr_line(&line, repo) < 0)
+		goto done;
+	rc = gs_file_read(&cur, path.ptr, HOOK_MAX_SIZE);
+	if (rc < 0 && rc != GS_ENOTFOUND)
+		goto done;
+	if (has_line(cur.ptr, cur.size, line.ptr)) {
+		error = gs_buf_printf(log, "attribute '%s' in '%s': unchanged\n", line.ptr, path.ptr);
+		goto done;
+	}
+	if (cur.size && cur.ptr[cur.size - 1] != '\n' && gs_buf_putc(&cur, '\n') < 0)
+		goto done;
+	if (gs_buf_printf(&cur, "%s\n%s\n", attr_comment, line.ptr) < 0 || dir_name(&dir, path.ptr) < 0 ||
+	    mkdir_p(dir.ptr) < 0 || gs_file_write_atomic(path.ptr, cur.ptr, cur.size, 0666) < 0)
+		goto done;
+	error = gs_buf_printf(log, "attribute '%s': added to '%s'\n", line.ptr, path.ptr);
+done:
+	gs_buf_dispose(&path);
+	gs_buf_dispose(&dir);
+	gs_buf_dispose(&cur);
+	gs_buf_dispose(&line);
+	return error;
+}
+
+/* Is the line at [p+i, p+e) an attribute line naming our driver? */
+static int is_our_attr(const char *p, size_t i, size_t e)
+{
+	static const char tail[] = " merge=" GS_HOOKS_MERGE_NAME;
+	size_t n = sizeof(tail) - 1, l = e - i;
+
+	if (l && p[e - 1] == '\n')
+		l--;
+	if (l && p[i + l - 1] == '\r')
+		l--;
+	return l > n && !memcmp(p + i + l - n, tail, n);
+}
+
+static int uninstall_attr(gs_buf *log, git_repository *repo, int shared)
+{
+	gs_buf path = GS_BUF_INIT, cur = GS_BUF_INIT, line = GS_BUF_INIT;
+	size_t i = 0, removed = 0;
+	int error = GS_ERROR, rc;
+
+	if (attr_file(&path, repo, shared) < 0) {
+		error = 0; /* no work tree: nothing was written there */
+		goto done;
+	}
+	if (attr_line(&line, repo) < 0)
+		goto done;
+	rc = gs_file_read(&cur, path.ptr, HOOK_MAX_SIZE);
+	if (rc == GS_ENOTFOUND) {
+		error = 0;
+		goto done;
+	}
+	if (rc < 0)
+		goto done;
+	while (i < cur.size) {
+		size_t e = line_end(cur.ptr, cur.size, i), l = e - i;
+
+		size_t ll = l;
+
+		if (ll && cur.ptr[i + ll - 1] == '\n')
+			ll--;
+		if (ll && cur.ptr[i + ll - 1] == '\r')
+			ll--;
+		/* Our comment and the attribute line under it (even for an older issuesDir). */
+		if (ll == sizeof(attr_comment) - 1 && !memcmp(cur.ptr + i, attr_comment, ll)) {
+			size_t e2 = line_end(cur.ptr, cur.size, e);
+
+			if (e2 > e && is_our_attr(cur.ptr, e, e2))
+				e = e2;
+			if (gs_buf_splice(&cur, i, e - i, NULL, 0) < 0)
+				goto done;
+			removed++;
+			continue;
+		}
+		if (ll == line.size && !memcmp(cur.ptr + i, line.ptr, ll)) {
+			if (gs_buf_splice(&cur, i, e - i, NULL, 0) < 0)
+				goto done;
+			removed++;
+			continue;
+		}
+		i = e;
+	}
+	if (!removed) {
+		error = 0;
+		goto done;
+	}
+	if (cur.size == 0) {
+		if (unlink(path.ptr) < 0) {
+			gs_error_set("cannot remove '%s': %s", path.ptr, strerror(errno));
+			goto done;
+		}
+	} else if (gs_file_write_atomic(path.ptr, cur.ptr, cur.size, 0666) < 0) {
+		goto done;
+	}
+	error = gs_buf_printf(log, "attribute: removed from '%s'\n", path.ptr);
+done:
+	gs_buf_dispose(&path);
+	gs_buf_dispose(&cur);
+	gs_buf_dispose(&line);
+	return error;
+}
+
+/* --- install / uninstall ------------------------------------------------------------ */
+
+static int driver_command(gs_buf *out, const gs_hooks_env *env)
+{
+	gs_buf_clear(out);
+	if (env->on_path)
+		return gs_buf_puts(out, "git-stats merge-driver %O %A %B %P");
+	if (shell_quote(out, env->self.ptr) < 0)
+		return GS_ERROR;
+	return gs_buf_puts(out, " merge-driver %O %A %B %P");
+}
+
+int gs_hooks_install(gs_buf *log, git_repository *repo, const gs_hooks_env *env, unsigned flags)
+{
+	gs_buf dir = GS_BUF_INIT, val = GS_BUF_INIT;
+	size_t i;
+	int error = GS_ERROR, rc;
+
+	if (gs_hooks_dir(&dir, repo) < 0 || mkdir_p(dir.ptr) < 0)
+		goto done;
+	for (i = 0; i < GS_HOOKS_COUNT; i++)
+		if (install_hook(log, dir.ptr, env, hook_names[i]) < 0)
+			goto done;
+	if (config_ensure(log, repo, "merge." GS_HOOKS_MERGE_NAME ".name",
+			  "git-stats issue files (counters add up, runs and attempts union)") < 0 ||
+	    driver_command(&val, env) < 0 ||
+	    config_ensure(log, repo, "merge." GS_HOOKS_MERGE_NAME ".driver", val.ptr) < 0)
+		goto done;
+	if ((rc = install_attr(log, repo, (flags & GS_HOOKS_SHARED) != 0)) < 0) {
+		error = rc;
+		goto done;
+	}
+	if (!env->on_path) {
+		gs_buf_clear(&val);
+		if (gs_buf_putc(&val, '!') < 0 || shell_quote(&val, env->self.ptr) < 0 ||
+		    config_ensure(log, repo, "alias.stats", val.ptr) < 0)
+			goto done;
+	}
+	error = 0;
+done:
+	gs_buf_dispose(&dir);
+	gs_buf_dispose(&val);
+	return error;
+}
+
+int gs_hooks_uninstall(gs_buf *log, git_repository *repo)
+{
+	gs_buf dir = GS_BUF_INIT;
+	size_t i;
+	int error = GS_ERROR;
+
+	if (gs_hooks_dir(&dir, repo) < 0)
+		goto done;
+	for (i = 0; i < GS_HOOKS_COUNT; i++)
+		if (uninstall_hook(log, dir.ptr, hook_names[i]) < 0)
+			goto done;
+	if (config_remove(log, repo, "merge." GS_HOOKS_MERGE_NAME ".driver", driver_is_ours) < 0 ||
+	    config_remove(log, repo, "merge." GS_HOOKS_MERGE_NAME ".name", NULL) < 0 ||
+	    config_remove(log, repo, "alias.stats", alias_is_ours) < 0 ||
+	    drop_empty_section(repo, "[merge \"" GS_HOOKS_MERGE_NAME "\"]") < 0 ||
+	    drop_empty_section(repo, "[alias]") < 0 ||
+	    uninstall_attr(log, repo, 0) < 0 || uninstall_attr(log, repo, 1) < 0)
+		goto done;
+	error = 0;
+done:
+	gs_buf_dispose(&dir);
+	return error;
+}
+
+/* --- doctor --------------------------------------------------------------------------- */
+
+int gs_hooks_checklist_add(gs_hooks_checklist *list, const char *name, int ok, const char *fix,
+			   const char *fmt, ...)
+{
+	gs_hooks_check *items, *c;
+	va_list ap;
+	int rc;
+
+	items = realloc(list->items, (list->count + 1) * sizeof(*items));
+	if (!items) {
+		gs_error_set("out of memory");
+		return GS_ERROR;
+	}
+	list->items = items;
+	c = &items[list->count++];
+	c->name = name;
+	c->ok = ok;
+	gs_buf_init(&c->detail);
+	gs_buf_init(&c->fix);
+	va_start(ap, fmt);
+	rc = gs_buf_vprintf(&c->detail, fmt, ap);
+	va_end(ap);
+	if (rc < 0 || (fix && gs_buf_puts(&c->fix, fix) < 0))
+		return GS_ERROR;
+	return 0;
+}
+
+void gs_hooks_checklist_dispose(gs_hooks_checklist *list)
+{
+	size_t i;
+
+	for (i = 0; i < list->count; i++) {
+		gs_buf_dispose(&list->items[i].detail);
+		gs_buf_dispose(&list->items[i].fix);
+	}
+	free(list->items);
+	list->items = NULL;
+	list->count = 0;
+}
+
+size_t gs_hooks_checklist_failures(const gs_hooks_checklist *list)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < list->count; i++)
+		n += !list->items[i].ok;
+	return n;
+}
+
+/* How one hook file stands: 0 absent/foreign, 1 ours and current, 2 ours but stale. */
+static int hook_state(const char *dir, const gs_hooks_env *env, const char *hook, int *executable)
+{
+	gs_buf path = GS_BUF_INIT, cur = GS_BUF_INIT, want = GS_BUF_INIT;
+	size_t off, len, woff, wlen;
+	int state = 0;
+
+	*executable = 0;
+	if (hook_path(&path, dir, hook, "") < 0 || gs_file_read(&cur, path.ptr, HOOK_MAX_SIZE) < 0)
+		goto done;
+	*executable = access(path.ptr, X_OK) == 0;
+	if (find_block(&off, &len, cur.ptr, cur.size) < 0)
+		goto done;
+	state = 2;
+	if (gs_hooks_render(&want, env, hook) < 0 || find_block(&woff, &wlen, want.ptr, want.size) < 0)
+		goto done;
+	if (len == wlen && !memcmp(cur.ptr + off, want.ptr + woff, len))
+		state = 1;
+done:
+	gs_error_clear();
+	gs_buf_dispose(&path);
+	gs_buf_dispose(&cur);
+	gs_buf_dispose(&want);
+	return state;
+}
+
+static int check_hooks(gs_hooks_checklist *list, git_repository *repo, const gs_hooks_env *env)
+{
+	gs_buf dir = GS_BUF_INIT, dflt = GS_BUF_INIT, missing = GS_BUF_INIT, stale = GS_BUF_INIT,
+	       noexec = GS_BUF_INIT, prog = GS_BUF_INIT, noprog = GS_BUF_INIT;
+	size_t i;
+	int error = GS_ERROR, x, in_default = 0;
+
+	if (gs_hooks_dir(&dir, repo) < 0 || gs_buf_printf(&dflt, "%shooks", git_repository_commondir(repo)) < 0)
+		goto done;
+	strip_slashes(&dflt);
+	for (i = 0; i < GS_HOOKS_COUNT; i++) {
+		int st = hook_state(dir.ptr, env, hook_names[i], &x);
+		gs_buf *which = st == 0 ? &missing : st == 2 ? &stale : !x ? &noexec : NULL;
+
+		if (which && gs_buf_printf(which, "%s%s", which->size ? ", " : "", hook_names[i]) < 0)
+			goto done;
+		if (hook_program(&prog, env, hook_names[i]) < 0)
+			goto done;
+		if (!is_executable_file(prog.ptr) &&
+		    gs_buf_printf(&noprog, "%s%s", noprog.size ? ", " : "", prog.ptr) < 0)
+			goto done;
+		if (strcmp(dir.ptr, dflt.ptr) && hook_state(dflt.ptr, env, hook_names[i], &x) != 0)
+			in_default = 1;
+	}
+	if (missing.size && in_default)
+		error = gs_hooks_checklist_add(list, "hooks", 0, "git stats install",
+			"git runs hooks from '%s' (core.hooksPath), but the git-stats hooks are in '%s'",
+			dir.ptr, dflt.ptr);
+	else if (missing.size)
+		error = gs_hooks_checklist_add(list, "hooks", 0, "git stats install",
+			"%s not installed in '%s', the hooks directory git uses", missing.ptr, dir.ptr);
+	else if (stale.size)
+		error = gs_hooks_checklist_add(list, "hooks", 0, "git stats install",
+			"%s in '%s' installed by another git-stats", stale.ptr, dir.ptr);
+	else if (noexec.size)
+		error = gs_hooks_checklist_add(list, "hooks", 0, "chmod +x on the hook files",
+			"%s in '%s' not executable, git skips them", noexec.ptr, dir.ptr);
+	else if (noprog.size)
+		error = gs_hooks_checklist_add(list, "hooks", 0, "reinstall git-stats",
+			"hook programs missing: %s", noprog.ptr);
+	else
+		error = gs_hooks_checklist_add(list, "hooks", 1, NULL,
+			"post-commit, post-merge, post-rewrite in '%s'", dir.ptr);
+done:
+	gs_buf_dispose(&dir);
+	gs_buf_dispose(&dflt);
+	gs_buf_dispose(&missing);
+	gs_buf_dispose(&stale);
+	gs_buf_dispose(&noexec);
+	gs_buf_dispose(&prog);
+	gs_buf_dispose(&noprog);
+	return error;
+}
+
+static int workdir_has(git_repository *repo, const char *name)
+{
+	gs_buf p = GS_BUF_INIT;
+	int found;
+
+	if (git_repository_is_bare(repo))
+		return 0;
+	found = gs_buf_printf(&p, "%s%s", git_repository_workdir(repo), name) == 0 && path_exists(p.ptr);
+	gs_buf_dispose(&p);
+	return found;
+}
+
+/* Does any file in the hooks directory mention `needle`? (Managers stamp their hooks.) */
+static int hooks_mention(const char *dir, const char *needle)
+{
+	gs_buf path = GS_BUF_INIT, cur = GS_BUF_INIT;
+	size_t i;
+	int found = 0;
+
+	for (i = 0; i < GS_HOOKS_COUNT + 2 && !found; i++) {
+		static const char *const extra[] = { "pre-commit", "commit-msg" };
+		const char *h = i < GS_HOOKS_COUNT ? hook_names[i] : extra[i - GS_HOOKS_COUNT];
+
+		gs_buf_clear(&cur);
+		if (hook_path(&path, dir, h, "") < 0)
+			break;
+		if (gs_file_read(&cur, path.ptr, HOOK_MAX_SIZE) == 0 && strstr(cur.ptr, needle))
+			found = 1;
+	}
+	gs_error_clear();
+	gs_buf_dispose(&path);
+	gs_buf_dispose(&cur);
+	return found;
+}
+
+static int check_managers(gs_hooks_checklist *list, git_repository *repo)
+{
+	gs_buf dir = GS_BUF_INIT, hp = GS_BUF_INIT, found = GS_BUF_INIT;
+	int error = GS_ERROR, rc, husky;
+
+	if (gs_hooks_dir(&dir, repo) < 0)
+		goto done;
+	rc = config_get(&hp, repo, "core.hooksPath");
+	if (rc < 0 && rc != GS_ENOTFOUND)
+		goto done;
+	husky = (rc == 0 && strstr(hp.ptr, ".husky")) || workdir_has(repo, ".husky");
+	if ((husky && gs_buf_puts(&found, ", husky") < 0) ||
+	    ((workdir_has(repo, ".pre-commit-config.yaml") || hooks_mention(dir.ptr, "pre-commit.com") ||
+	      hooks_mention(dir.ptr, "File generated by pre-commit")) &&
+	     gs_buf_puts(&found, ", pre-commit") < 0) ||
+	    ((workdir_has(repo, "lefthook.yml") || workdir_has(repo, ".lefthook.yml") ||
+	      hooks_mention(dir.ptr, "lefthook")) &&
+	     gs_buf_puts(&found, ", lefthook") < 0) ||
+	    ((workdir_has(repo, ".overcommit.yml") || hooks_mention(dir.ptr, "overcommit")) &&
+	     gs_buf_puts(&found, ", overcommit") < 0))
+		goto done;
+	/*
+	 * A manager is fine as long as git reaches our hooks (the "hooks"
+	 * check says whether it does); the warning is that managers rewrite
+	 * their hook files, which removes ours.
+	 */
+	if (found.size)
+		error = gs_hooks_checklist_add(list, "hook managers", 1, NULL,
+			"%s; core.hooksPath is %s%s%s; re-run 'git stats install' after the manager rewrites its hooks",
+			found.ptr + 2, rc == 0 ? "'" : "", rc == 0 ? hp.ptr : "unset", rc == 0 ? "'" : "");
+	else
+		error = gs_hooks_checklist_add(list, "hook managers", 1, NULL, "none; core.hooksPath is %s%s%s",
+			rc == 0 ? "'" : "", rc == 0 ? hp.ptr : "unset", rc == 0 ? "'" : "");
+done:
+	gs_buf_dispose(&dir);
+	gs_buf_dispose(&hp);
+	gs_buf_dispose(&found);
+	return error;
+}
+
+static int check_merge(gs_hooks_checklist *list, git_repository *repo, const gs_hooks_env *env)
+{
+	gs_buf val = GS_BUF_INIT, dir = GS_BUF_INIT, probe = GS_BUF_INIT;
+	const char *attr = NULL;
+	int error = GS_ERROR, rc;
+
+	rc = config_get(&val, repo, "merge." GS_HOOKS_MERGE_NAME ".driver");
+	if (rc < 0 && rc != GS_ENOTFOUND)
+		goto done;
+	if (rc == GS_ENOTFOUND)
+		rc = gs_hooks_checklist_add(list, "merge driver", 0, "git stats install",
+					    "merge.%s.driver is not set", GS_HOOKS_MERGE_NAME);
+	else if (!driver_is_ours(val.ptr))
+		rc = gs_hooks_checklist_add(list, "merge driver", 0, "git stats install",
+					    "merge.%s.driver is '%s', not git-stats", GS_HOOKS_MERGE_NAME, val.ptr);
+	else if (!strncmp(val.ptr, "git-stats ", 10) && !env->on_path)
+		rc = gs_hooks_checklist_add(list, "merge driver", 0, "git stats install",
+					    "merge.%s.driver runs 'git-stats', which is not on PATH", GS_HOOKS_MERGE_NAME);
+	else
+		rc = gs_hooks_checklist_add(list, "merge driver", 1, NULL, "merge.%s.driver = %s",
+					    GS_HOOKS_MERGE_NAME, val.ptr);
+	if (rc < 0)
+		goto done;
+
+	/* Ask git's own attribute lookup, so every source (.gitattributes, info/, global) counts. */
+	if (gs_hooks_issues_dir(&dir, repo) < 0 || gs_buf_printf(&probe, "%s/1.md", dir.ptr) < 0)
+		goto done;
+	if (git_attr_get(&attr, repo, GIT_ATTR_CHECK_FILE_THEN_INDEX, probe.ptr, "merge") < 0) {
+		libgit2_error("cannot read attributes");
+		goto done;
+	}
+	if (attr && git_attr_value(attr) == GIT_ATTR_VALUE_STRING && !strcmp(attr, GS_HOOKS_MERGE_NAME))
+		error = gs_hooks_checklist_add(list, "merge attribute", 1, NULL, "'%s' has merge=%s",
+					       probe.ptr, GS_HOOKS_MERGE_NAME);
+	else
+		error = gs_hooks_checklist_add(list, "merge attribute", 0, "git stats install",
+					       "'%s' does not have merge=%s", probe.ptr, GS_HOOKS_MERGE_NAME);
+done:
+	gs_buf_dispose(&val);
+	gs_buf_dispose(&dir);
+	gs_buf_dispose(&probe);
+	return error;
+}
+
+static int check_command(gs_hooks_checklist *list, git_repository *repo, const gs_hooks_env *env)
+{
+	gs_buf val = GS_BUF_INIT;
+	int error = GS_ERROR, rc;
+
+	if (env->on_path) {
+		error = gs_hooks_checklist_add(list, "command", 1, NULL, "git-stats is on PATH");
+		goto done;
+	}
+	rc = config_get(&val, repo, "alias.stats");
+	if (rc < 0 && rc != GS_ENOTFOUND)
+		goto done;
+	if (rc == 0)
+		error = gs_hooks_checklist_add(list, "command", 1, NULL, "alias.stats = %s", val.ptr);
+	else
+		error = gs_hooks_checklist_add(list, "command", 0, "git stats install",
+					       "git-stats is not on PATH and alias.stats is not set");
+done:
+	gs_buf_dispose(&val);
+	return error;
+}
+
+static int check_identity(gs_hooks_checklist *list, git_repository *repo)
+{
+	git_signature *sig = NULL;
+	const char *en = getenv("GIT_COMMITTER_NAME"), *ee = getenv("GIT_COMMITTER_EMAIL");
+	int error;
+
+	if (git_signature_default(&sig, repo) == 0) {
+		error = gs_hooks_checklist_add(list, "identity", 1, NULL, "%s <%s>", sig->name, sig->email);
+	} else if (en && *en && ee && *ee) {
+		error = gs_hooks_checklist_add(list, "identity", 1, NULL, "%s <%s> (environment)", en, ee);
+	} else {
+		git_error_clear();
+		error = gs_hooks_checklist_add(list, "identity", 0,
+			"git config user.name 'Your Name' && git config user.email you@example.com",
+			"user.name/user.email not set; commits would be made as 'git-stats <git-stats@localhost>'");
+	}
+	git_signature_free(sig);
+	return error;
+}
+
+static int check_spool(gs_hooks_checklist *list, git_repository *repo)
+{
+	gs_buf dir = GS_BUF_INIT;
+	DIR *d;
+	struct dirent *de;
+	size_t n = 0;
+	int error = GS_ERROR;
+
+	if (gs_buf_printf(&dir, "%sstats/spool", git_repository_path(repo)) < 0)
+		goto done;
+	d = opendir(dir.ptr);
+	if (d) {
+		while ((de = readdir(d)) != NULL)
+			n += de->d_name[0] != '.';
+		closedir(d);
+	}
+	if (n)
+		error = gs_hooks_checklist_add(list, "spool", 0, "git stats flush",
+					       "%zu record%s waiting in '%s'", n, n == 1 ? "" : "s", dir.ptr);
+	else
+		error = gs_hooks_checklist_add(list, "spool", 1, NULL, "empty");
+done:
+	gs_buf_dispose(&dir);
+	return error;
+}
+
+int gs_hooks_doctor(gs_hooks_checklist *list, git_repository *repo, const gs_hooks_env *env)
+{
+	if (check_command(list, repo, env) < 0 || check_hooks(list, repo, env) < 0 ||
+	    check_managers(list, repo) < 0 || check_merge(list, repo, env) < 0 ||
+	    check_identity(list, repo) < 0 || check_spool(list, repo) < 0)
+		return GS_ERROR;
+	return 0;
+}
