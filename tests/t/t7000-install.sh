@@ -1,0 +1,227 @@
+#!/bin/sh
+# git stats install / uninstall: hooks in the directory git really uses,
+# existing hooks chained and restored byte for byte, merge driver config,
+# attribute and alias; install is idempotent.
+. "$(dirname "$0")/test-lib.sh"
+
+GIT_STATS_HOOK_TRACE="$TRASH_DIRECTORY/trace"
+export GIT_STATS_HOOK_TRACE
+
+# Everything install may touch, with file modes, as one comparable listing.
+snapshot() {
+	(cd "$1" && find .git/hooks .git/info .git/config ${2:-} -type f 2>/dev/null | sort |
+		while read -r f; do printf '%s %s\n' "$f" "$(stat -c %a "$f")"; cat "$f"; done)
+}
+
+test_expect_success 'install sets up hooks, merge driver and attribute' '
+	test_create_repo plain &&
+	(cd plain && git stats install >out &&
+	 for h in post-commit post-merge post-rewrite; do
+		test -x .git/hooks/$h && grep "git-stats-hook-$h" .git/hooks/$h || exit 1
+	 done &&
+	 test "$(git config merge.gitstats.driver)" = "git-stats merge-driver %O %A %B %P" &&
+	 git config merge.gitstats.name &&
+	 test "$(git check-attr merge issues/12.md)" = "issues/12.md: merge: gitstats" &&
+	 test "$(git check-attr merge README.md)" = "README.md: merge: unspecified" &&
+	 test_must_fail git config alias.stats)
+'
+
+test_expect_success 'git runs the installed hooks, silently' '
+	(cd plain && : >"$GIT_STATS_HOOK_TRACE" &&
+	 git commit -q --allow-empty -m two >out 2>&1 &&
+	 test ! -s out &&
+	 grep "^post-commit" "$GIT_STATS_HOOK_TRACE" &&
+	 git commit -q --amend --allow-empty -m two-amended &&
+	 grep "^post-rewrite amend" "$GIT_STATS_HOOK_TRACE")
+'
+
+test_expect_success 'post-rewrite passes the rewritten list on stdin' '
+	(cd plain && cat .git/hooks/post-rewrite &&
+	 printf "aaa bbb\n" | sh .git/hooks/post-rewrite amend &&
+	 grep "^post-rewrite amend" "$GIT_STATS_HOOK_TRACE")
+'
+
+test_expect_success 'install twice equals install once' '
+	snapshot plain >before &&
+	(cd plain && git stats install >out) &&
+	snapshot plain >after &&
+	test_cmp before after &&
+	! grep -v unchanged plain/out
+'
+
+test_expect_success 'uninstall leaves the repository as it was' '
+	test_create_repo fresh &&
+	snapshot fresh >before &&
+	(cd fresh && git stats install && git stats uninstall) &&
+	snapshot fresh >after &&
+	test_cmp before after
+'
+
+test_expect_success 'an existing shell post-commit hook keeps running' '
+	test_create_repo chained &&
+	cat >chained/.git/hooks/post-commit <<-\EOT &&
+	#!/bin/sh
+	echo "user hook $#" >>"$TRASH_DIRECTORY/user-hook"
+	exit 0
+	EOT
+	chmod 750 chained/.git/hooks/post-commit &&
+	cp -p chained/.git/hooks/post-commit orig-hook &&
+	snapshot chained >before &&
+	(cd chained && git stats install >out && grep "marked block" out &&
+	 : >"$GIT_STATS_HOOK_TRACE" &&
+	 git commit -q --allow-empty -m c1) &&
+	grep "^user hook 0" user-hook &&
+	grep "^post-commit" "$GIT_STATS_HOOK_TRACE" &&
+	test "$(stat -c %a chained/.git/hooks/post-commit)" = 750
+'
+
+test_expect_success 'install over a chained hook changes nothing' '
+	snapshot chained >once &&
+	(cd chained && git stats install) &&
+	snapshot chained >twice &&
+	test_cmp once twice
+'
+
+test_expect_success 'uninstall restores the user hook byte for byte' '
+	(cd chained && git stats uninstall >out && grep "removed the git-stats block" out) &&
+	cmp orig-hook chained/.git/hooks/post-commit &&
+	test "$(stat -c %a chained/.git/hooks/post-commit)" = 750 &&
+	snapshot chained >after &&
+	test_cmp before after
+'
+
+test_expect_success 'a non-shell hook is wrapped, still runs, and comes back' '
+	test_create_repo wrapped &&
+	cat >wrapped/.git/hooks/post-merge <<-\EOT &&
+	#!/usr/bin/env perl
+	open(my $f, ">>", "$ENV{TRASH_DIRECTORY}/perl-hook"); print $f "perl @ARGV\n";
+	EOT
+	chmod 755 wrapped/.git/hooks/post-merge &&
+	snapshot wrapped >before &&
+	(cd wrapped && git stats install >out && grep "wrapper" out &&
+	 test -f .git/hooks/post-merge.pre-git-stats &&
+	 : >"$GIT_STATS_HOOK_TRACE" &&
+	 git checkout -q -b side && git commit -q --allow-empty -m side &&
+	 git checkout -q main && git commit -q --allow-empty -m main &&
+	 git merge -q --no-edit side) &&
+	grep "^perl 0" perl-hook &&
+	grep "^post-merge 0" "$GIT_STATS_HOOK_TRACE" &&
+	(cd wrapped && git stats install >out2 && ! grep -v unchanged out2 &&
+	 git stats uninstall >out3 && grep "restored the original" out3) &&
+	snapshot wrapped >after &&
+	test_cmp before after
+'
+
+test_expect_success 'a symlinked hook is wrapped and restored as the same link' '
+	test_create_repo linked &&
+	printf "#!/bin/sh\necho linked >>\"\$TRASH_DIRECTORY/linked.out\"\n" >linked-hook &&
+	chmod +x linked-hook &&
+	ln -s "$TRASH_DIRECTORY/linked-hook" linked/.git/hooks/post-commit &&
+	(cd linked && git stats install && : >"$GIT_STATS_HOOK_TRACE" &&
+	 git commit -q --allow-empty -m l && git stats uninstall) &&
+	grep linked linked.out &&
+	grep post-commit "$GIT_STATS_HOOK_TRACE" &&
+	test -L linked/.git/hooks/post-commit &&
+	test "$(readlink linked/.git/hooks/post-commit)" = "$TRASH_DIRECTORY/linked-hook"
+'
+
+test_expect_success 'a non-executable hook stays disabled but is kept' '
+	test_create_repo disabled &&
+	printf "#!/bin/sh\necho disabled >>\"\$TRASH_DIRECTORY/disabled.out\"\n" >disabled/.git/hooks/post-commit &&
+	chmod 644 disabled/.git/hooks/post-commit &&
+	snapshot disabled >before &&
+	(cd disabled && git stats install && git commit -q --allow-empty -m d && git stats uninstall) &&
+	test ! -e disabled.out &&
+	snapshot disabled >after &&
+	test_cmp before after
+'
+
+test_expect_success 'a relative core.hooksPath is honoured' '
+	test_create_repo hp &&
+	(cd hp && git config core.hooksPath .githooks && mkdir sub &&
+	 (cd sub && git stats install) &&
+	 test -x .githooks/post-commit && test ! -e .git/hooks/post-commit &&
+	 test "$(git rev-parse --git-path hooks)" = .githooks &&
+	 : >"$GIT_STATS_HOOK_TRACE" && git commit -q --allow-empty -m hp &&
+	 grep post-commit "$GIT_STATS_HOOK_TRACE" &&
+	 git stats doctor >out && grep "^hooks: OK.*\.githooks" out &&
+	 git stats uninstall && test ! -e .githooks/post-commit)
+'
+
+test_expect_success 'an absolute core.hooksPath is honoured' '
+	test_create_repo hpabs &&
+	(cd hpabs && git config core.hooksPath "$TRASH_DIRECTORY/shared hooks" &&
+	 git stats install && test -x "$TRASH_DIRECTORY/shared hooks/post-merge" &&
+	 : >"$GIT_STATS_HOOK_TRACE" && git commit -q --allow-empty -m hp &&
+	 grep post-commit "$GIT_STATS_HOOK_TRACE")
+'
+
+test_expect_success 'doctor fails when git no longer uses the hooks directory' '
+	test_create_repo moved &&
+	(cd moved && git stats install && git stats doctor >out && grep "^hooks: OK" out &&
+	 git config core.hooksPath .husky/_ &&
+	 test_expect_code 1 git stats doctor >out &&
+	 grep "^hooks: FAIL: git runs hooks from .*\.husky/_.*run .git stats install." out &&
+	 grep "^hook managers: OK (husky" out &&
+	 git stats install && git stats doctor >out && grep "^hooks: OK" out)
+'
+
+test_expect_success 'doctor names what to run for each failing check' '
+	test_create_repo bare-setup &&
+	(cd bare-setup && test_expect_code 1 git stats doctor >out &&
+	 grep "^hooks: FAIL: .*run .git stats install.$" out &&
+	 grep "^merge driver: FAIL: .*run .git stats install.$" out &&
+	 grep "^merge attribute: FAIL: .*run .git stats install.$" out &&
+	 grep "^identity: OK" out && grep "^spool: OK" out &&
+	 test_expect_code 1 git stats doctor --json >json &&
+	 grep "\"ok\":[[:space:]]*false" json)
+'
+
+test_expect_success 'doctor reports a non-empty spool' '
+	(cd plain && mkdir -p .git/stats/spool && echo "{}" >.git/stats/spool/r1.json &&
+	 test_expect_code 1 git stats doctor >out &&
+	 grep "^spool: FAIL: 1 record waiting.*run .git stats flush.$" out &&
+	 rm .git/stats/spool/r1.json)
+'
+
+test_expect_success 'install --shared writes .gitattributes' '
+	test_create_repo shared &&
+	(cd shared && git stats install --shared &&
+	 grep "^issues/\*\.md merge=gitstats$" .gitattributes &&
+	 test ! -e .git/info/attributes &&
+	 git config stats.issuesDir tasks && git stats install --shared &&
+	 grep "^tasks/\*\.md merge=gitstats$" .gitattributes &&
+	 git stats uninstall && test ! -e .gitattributes)
+'
+
+test_expect_success 'without git-stats on PATH install sets alias.stats' '
+	test_create_repo nopath &&
+	(cd nopath &&
+	 PATH=$(echo "$PATH" | sed "s|$GS_BUILD_DIR:||") &&
+	 ! command -v git-stats &&
+	 "$GS_BUILD_DIR/git-stats" install &&
+	 test "$(git config alias.stats)" = "!'"'"'$GS_BUILD_DIR/git-stats'"'"'" &&
+	 case "$(git config merge.gitstats.driver)" in "'"'"'$GS_BUILD_DIR/git-stats'"'"' merge-driver %O %A %B %P") ;; *) exit 1;; esac &&
+	 git stats --version | grep "^git-stats version" &&
+	 git stats doctor | grep "^command: OK (alias.stats" &&
+	 git stats uninstall && test_must_fail git config alias.stats)
+'
+
+test_expect_success 'install in a bare repository, --shared refused' '
+	git init -q --bare bare.git &&
+	(cd bare.git && git stats install && test -x hooks/post-commit &&
+	 grep "merge=gitstats" info/attributes &&
+	 test_expect_code 2 git stats install --shared 2>err && grep "^git-stats: --shared" err)
+'
+
+test_expect_success 'outside a repository install fails with one line' '
+	mkdir nowhere && (cd nowhere && GIT_CEILING_DIRECTORIES="$TRASH_DIRECTORY" &&
+	 export GIT_CEILING_DIRECTORIES &&
+	 test_expect_code 1 git-stats install 2>err && test_line_count = 1 err)
+'
+
+test_expect_success 'unknown install options are usage errors' '
+	(cd plain && test_expect_code 2 git stats install --frob 2>err && grep "^git-stats: install: unknown" err)
+'
+
+test_done
