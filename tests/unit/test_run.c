@@ -1,0 +1,356 @@
+/*
+ * Runs: the block format round-trips exactly, the parser finds blocks
+ * among user text and names the line of a broken one, totals are exact
+ * and never wrap, and the three JSON input shapes read as documented.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gs/gs.h"
+
+#define assert_near(a, b, eps) assert_true(fabs((double)(a) - (double)(b)) <= (eps))
+
+static void sample(gs_run *r, const char *id)
+{
+	gs_run_init(r);
+	r->run_id = strdup(id);
+	r->model = strdup("claude-sonnet-4-5");
+	r->provider = strdup("anthropic");
+	assert_int_equal(gs_time_parse(&r->started_at_ms, "2026-03-15T12:00:00Z"), 0);
+	r->input_tokens = 12000;
+	r->cache_read_tokens = 4000;
+	r->cache_write_tokens = 1000;
+	r->output_tokens = 2300;
+	r->duration_seconds = 65.5;
+	r->iterations = 3;
+	r->context_size = 48000;
+	r->cost_usd = 0.07545;
+	r->cost_known = 1;
+}
+
+static void test_run_block_round_trips_exact_values(void **state)
+{
+	gs_run r, *back = NULL;
+	gs_buf b = GS_BUF_INIT;
+	size_t n = 0;
+
+	(void)state;
+	sample(&r, "run_1");
+	r.session_id = strdup("ses_0192");
+	r.cache_write_1h_tokens = 400;
+	r.cost_usd = 1234.123456789;
+	assert_int_equal(gs_run_block_format(&b, &r), 0);
+	assert_non_null(strstr(b.ptr, "### Run 2026-03-15 12:00 UTC \xc2\xb7 claude-sonnet-4-5\n"));
+	assert_non_null(strstr(b.ptr, "| 1m 06s | 3 | 12,000 | 4,000 | 1,000 | 2,300 | $1,234.1235 |"));
+	assert_non_null(strstr(b.ptr, "\"cost_usd\":1234.123456789"));
+	assert_non_null(strstr(b.ptr, "\"duration_seconds\":65.5"));
+	assert_int_equal(gs_run_parse_body(&back, &n, b.ptr, b.size), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(back[0].run_id, "run_1");
+	assert_string_equal(back[0].model, "claude-sonnet-4-5");
+	assert_string_equal(back[0].provider, "anthropic");
+	assert_string_equal(back[0].session_id, "ses_0192");
+	assert_int_equal(back[0].started_at_ms, r.started_at_ms);
+	assert_int_equal(back[0].input_tokens, 12000);
+	assert_int_equal(back[0].cache_read_tokens, 4000);
+	assert_int_equal(back[0].cache_write_tokens, 1000);
+	assert_int_equal(back[0].cache_write_1h_tokens, 400);
+	assert_int_equal(back[0].output_tokens, 2300);
+	assert_int_equal(back[0].iterations, 3);
+	assert_int_equal(back[0].context_size, 48000);
+	assert_int_equal(gs_run_duration_ms(&back[0]), 65500);
+	assert_int_equal(gs_run_cost_nanos(&back[0]), 1234123456789LL);
+	assert_true(back[0].cost_known);
+	gs_run_free_array(back, n);
+	gs_run_dispose(&r);
+	gs_buf_dispose(&b);
+}
+
+static void test_run_block_unknown_cost_is_null_not_zero(void **state)
+{
+	gs_run r, *back = NULL;
+	gs_buf b = GS_BUF_INIT;
+	size_t n = 0;
+
+	(void)state;
+	sample(&r, "run_2");
+	r.cost_known = 0;
+	r.cost_usd = 0;
+	assert_int_equal(gs_run_block_format(&b, &r), 0);
+	assert_non_null(strstr(b.ptr, "\"cost_usd\":null"));
+	assert_non_null(strstr(b.ptr, "| unknown |"));
+	assert_int_equal(gs_run_parse_body(&back, &n, b.ptr, b.size), 0);
+	assert_int_equal(n, 1);
+	assert_false(back[0].cost_known);
+	gs_run_free_array(back, n);
+	gs_run_dispose(&r);
+	gs_buf_dispose(&b);
+}
+
+static void test_run_block_escapes_comment_end_in_strings(void **state)
+{
+	gs_run r, *back = NULL;
+	gs_buf b = GS_BUF_INIT;
+	size_t n = 0;
+
+	(void)state;
+	sample(&r, "run_3");
+	free(r.model);
+	r.model = strdup("evil-->model|x");
+	assert_int_equal(gs_run_block_format(&b, &r), 0);
+	assert_null(strstr(strstr(b.ptr, "<!--") + 4, "--> -->"));
+	assert_int_equal(gs_run_parse_body(&back, &n, b.ptr, b.size), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(back[0].model, "evil-->model|x");
+	gs_run_free_array(back, n);
+	gs_run_dispose(&r);
+	gs_buf_dispose(&b);
+}
+
+static void test_run_parse_finds_blocks_among_user_text(void **state)
+{
+	gs_run a, c, *back = NULL;
+	gs_buf b = GS_BUF_INIT;
+	size_t n = 0;
+
+	(void)state;
+	sample(&a, "run_a");
+	sample(&c, "run_c");
+	gs_buf_puts(&b, "---\ntitle: x\n---\n# Title\n\nSome text <!-- a comment -->\n\n## Run stats\n");
+	gs_run_block_format(&b, &a);
+	gs_buf_puts(&b, "\nuser notes between blocks\r\n");
+	gs_run_block_format(&b, &c);
+	assert_int_equal(gs_run_parse_body(&back, &n, b.ptr, b.size), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(back[0].run_id, "run_a");
+	assert_string_equal(back[1].run_id, "run_c");
+	gs_run_free_array(back, n);
+	gs_run_dispose(&a);
+	gs_run_dispose(&c);
+	gs_buf_dispose(&b);
+}
+
+static void test_run_parse_names_line_of_malformed_block(void **state)
+{
+	static const char *bad[] = {
+		"intro\n\n<!-- git-stats:run {\"run_id\":\"x\", -->\n",
+		"intro\n\n<!-- git-stats:run {\"run_id\":\"x\"}\n",
+		"intro\n\n<!-- git-stats:run {\"run_id\":\"x\",\"started_at\":\"2026-03-15T12:00:00Z\","
+		"\"input_tokens\":-1,\"output_tokens\":1} -->\n",
+		"intro\n\n<!-- git-stats:run {\"started_at\":\"2026-03-15T12:00:00Z\"} -->\n",
+	};
+	size_t i, n;
+	gs_run *runs;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(gs_run_parse_body(&runs, &n, bad[i], strlen(bad[i])), GS_EPARSE);
+		if (!strstr(gs_error_last(), "at line 3"))
+			fail_msg("case %zu: '%s'", i, gs_error_last());
+		assert_null(runs);
+	}
+}
+
+static void test_run_totals_are_exact_and_never_wrap(void **state)
+{
+	gs_run r;
+	gs_run_totals t;
+	int i;
+
+	(void)state;
+	sample(&r, "run_t");
+	gs_run_totals_init(&t);
+	for (i = 0; i < 10; i++) {
+		r.cost_usd = 0.1;
+		assert_int_equal(gs_run_totals_add(&t, &r), 0);
+	}
+	assert_int_equal(t.run_count, 10);
+	assert_int_equal(t.input_tokens, 170000); /* base + cache read + cache write */
+	assert_int_equal(t.cache_read_tokens, 40000);
+	assert_int_equal(t.duration_ms, 655000);
+	assert_int_equal(t.cost_nanos, 1000000000LL); /* exactly $1, not 0.9999999 */
+	r.cost_known = 0;
+	assert_int_equal(gs_run_totals_add(&t, &r), 0);
+	assert_int_equal(t.unknown_cost_runs, 1);
+	t.output_tokens = INT64_MAX - 100;
+	assert_int_equal(gs_run_totals_add(&t, &r), GS_EOVERFLOW);
+	assert_non_null(strstr(gs_error_last(), "total_output_tokens"));
+	assert_int_equal(t.run_count, 11); /* unchanged */
+	gs_run_dispose(&r);
+}
+
+static void test_run_usd_text_is_exact(void **state)
+{
+	gs_buf b = GS_BUF_INIT;
+	int64_t v = 0;
+
+	(void)state;
+	gs_run_fmt_usd(&b, 42100000);
+	assert_string_equal(b.ptr, "0.0421");
+	gs_buf_clear(&b);
+	gs_run_fmt_usd(&b, 3000000000LL);
+	assert_string_equal(b.ptr, "3");
+	gs_buf_clear(&b);
+	gs_run_fmt_seconds(&b, 65500);
+	assert_string_equal(b.ptr, "65.5");
+	assert_int_equal(gs_run_parse_usd(&v, "0.0421"), 0);
+	assert_int_equal(v, 42100000);
+	assert_int_equal(gs_run_parse_usd(&v, "12.1234567896"), 0);
+	assert_int_equal(v, 12123456790LL);
+	assert_int_equal(gs_run_parse_usd(&v, "1e-3"), 0);
+	assert_int_equal(v, 1000000);
+	assert_int_equal(gs_run_parse_usd(&v, "-1"), GS_EPARSE);
+	assert_int_equal(gs_run_parse_usd(&v, "abc"), GS_EPARSE);
+	gs_buf_dispose(&b);
+}
+
+static void test_run_ids_are_checked_and_generated_unique(void **state)
+{
+	char a[GS_RUN_ID_BUFSZ], b[GS_RUN_ID_BUFSZ];
+
+	(void)state;
+	gs_run_id_generate(a);
+	gs_run_id_generate(b);
+	assert_int_equal(strlen(a), 24);
+	assert_int_equal(strncmp(a, "run_", 4), 0);
+	assert_string_not_equal(a, b);
+	assert_int_equal(gs_run_id_check(a), 0);
+	assert_int_equal(gs_run_id_check("0192b7c4-uuid:1"), 0);
+	assert_int_equal(gs_run_id_check("../etc"), GS_EUSAGE);
+	assert_int_equal(gs_run_id_check("a/b"), GS_EUSAGE);
+	assert_int_equal(gs_run_id_check(""), GS_EUSAGE);
+}
+
+static gs_run read_json(const char *json, int expect)
+{
+	gs_run r;
+
+	gs_run_init(&r);
+	assert_int_equal(gs_run_from_json(&r, json, strlen(json), "in.json", 1), expect);
+	return r;
+}
+
+static void test_run_reads_snake_case_json(void **state)
+{
+	gs_run r = read_json("{\"input_tokens\":10,\"output_tokens\":5,\"cache_read_tokens\":3,"
+			     "\"cache_write_tokens\":2,\"duration_seconds\":1.25,\"iterations\":2,"
+			     "\"context_size\":9,\"model\":\"gpt-4o\",\"started_at\":"
+			     "\"2026-03-15T11:00:00Z\",\"run_id\":\"r1\",\"issue\":\"12\"}",
+			     0);
+	gs_pricing *p = NULL;
+
+	(void)state;
+	assert_int_equal(r.input_tokens, 10);
+	assert_int_equal(r.cache_write_tokens, 2);
+	assert_string_equal(r.issue, "12");
+	assert_true(r.given & GS_RUN_HAS_MODEL);
+	assert_false(r.given & GS_RUN_HAS_COST);
+	assert_int_equal(gs_pricing_new(&p), 0);
+	assert_int_equal(gs_run_finish(&r, p, 0), 0);
+	assert_true(r.cost_known);
+	/* (10*2.5 + 3*1.25 + 2*2.5 + 5*10) / 1e6 */
+	assert_int_equal(gs_run_cost_nanos(&r), 83750);
+	assert_string_equal(r.provider, "openai");
+	gs_run_dispose(&r);
+
+	r = read_json("{\"input_tokens\":1,\"output_tokens\":1,\"model\":\"mystery-1\"}", 0);
+	assert_int_equal(gs_run_finish(&r, p, 5000), 0);
+	assert_false(r.cost_known);
+	assert_non_null(r.run_id);
+	assert_int_equal(r.started_at_ms, 5000);
+	gs_run_dispose(&r);
+
+	r = read_json("{\"input_tokens\":-1}", GS_EPARSE);
+	assert_non_null(strstr(gs_error_last(), "'input_tokens'"));
+	gs_run_dispose(&r);
+	r = read_json("{\"input_tokens\":\"12\"}", GS_EPARSE);
+	gs_run_dispose(&r);
+	r = read_json("{\"input_tokens\":1.5}", GS_EPARSE);
+	gs_run_dispose(&r);
+	r = read_json("{\"input_tokens\":1e300}", GS_EPARSE);
+	gs_run_dispose(&r);
+	r = read_json("{\"input_tokenz\":1}", GS_EPARSE);
+	assert_non_null(strstr(gs_error_last(), "'input_tokenz'"));
+	gs_run_dispose(&r);
+	r = read_json("{\n  \"input_tokens\": 1,\n  \"output_tokens\" 2\n}", GS_EPARSE);
+	assert_non_null(strstr(gs_error_last(), "in.json:3:"));
+	gs_run_dispose(&r);
+	gs_pricing_free(p);
+}
+
+static void test_run_reads_barf_session_stats(void **state)
+{
+	gs_run r = read_json("{\"startedAt\":\"2026-03-15T10:00:00Z\",\"durationSeconds\":30,"
+			     "\"inputTokens\":1000,\"cacheReadInputTokens\":600,"
+			     "\"outputTokens\":50,\"finalContextSize\":900,\"iterations\":4,"
+			     "\"model\":\"claude-haiku-4-5\"}",
+			     0);
+
+	(void)state;
+	assert_int_equal(r.input_tokens, 400); /* barf's total minus the cache part */
+	assert_int_equal(r.cache_read_tokens, 600);
+	assert_int_equal(r.context_size, 900);
+	assert_int_equal(r.iterations, 4);
+	assert_near(r.duration_seconds, 30, 0);
+	assert_true(r.given & GS_RUN_HAS_STARTED);
+	gs_run_dispose(&r);
+}
+
+static void test_run_reads_claude_result_with_model_split(void **state)
+{
+	gs_run r = read_json(
+		"{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":false,"
+		"\"duration_ms\":65500,\"num_turns\":7,\"session_id\":\"abc-123\","
+		"\"total_cost_usd\":0.5,\"uuid\":\"9f1c\",\"usage\":{\"input_tokens\":10,"
+		"\"cache_creation_input_tokens\":100,\"cache_read_input_tokens\":1000,"
+		"\"output_tokens\":20,\"cache_creation\":{\"ephemeral_1h_input_tokens\":40,"
+		"\"ephemeral_5m_input_tokens\":60}},\"modelUsage\":{"
+		"\"claude-haiku-4-5-20251001\":{\"inputTokens\":5,\"outputTokens\":3,"
+		"\"cacheReadInputTokens\":0,\"cacheCreationInputTokens\":0,\"costUSD\":0.1},"
+		"\"claude-sonnet-4-5-20250929\":{\"inputTokens\":10,\"outputTokens\":20,"
+		"\"cacheReadInputTokens\":1000,\"cacheCreationInputTokens\":100,\"costUSD\":0.4}}}",
+		0);
+
+	(void)state;
+	assert_string_equal(r.model, "claude-sonnet-4-5-20250929");
+	assert_string_equal(r.run_id, "9f1c");
+	assert_string_equal(r.session_id, "abc-123");
+	assert_int_equal(r.iterations, 7);
+	assert_int_equal(r.input_tokens, 15);
+	assert_int_equal(r.output_tokens, 23);
+	assert_int_equal(r.cache_read_tokens, 1000);
+	assert_int_equal(r.cache_write_tokens, 100);
+	assert_int_equal(r.cache_write_1h_tokens, 40);
+	assert_int_equal(r.model_count, 2);
+	assert_true(r.cost_known);
+	assert_near(r.cost_usd, 0.5, 1e-12);
+	assert_near(r.duration_seconds, 65.5, 1e-12);
+	gs_run_dispose(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_run_block_round_trips_exact_values),
+		cmocka_unit_test(test_run_block_unknown_cost_is_null_not_zero),
+		cmocka_unit_test(test_run_block_escapes_comment_end_in_strings),
+		cmocka_unit_test(test_run_parse_finds_blocks_among_user_text),
+		cmocka_unit_test(test_run_parse_names_line_of_malformed_block),
+		cmocka_unit_test(test_run_totals_are_exact_and_never_wrap),
+		cmocka_unit_test(test_run_usd_text_is_exact),
+		cmocka_unit_test(test_run_ids_are_checked_and_generated_unique),
+		cmocka_unit_test(test_run_reads_snake_case_json),
+		cmocka_unit_test(test_run_reads_barf_session_stats),
+		cmocka_unit_test(test_run_reads_claude_result_with_model_split),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
