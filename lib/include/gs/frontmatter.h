@@ -22,6 +22,15 @@ typedef enum {
 	GS_FM_KV = 2    /* --- key=value lines --- (barf) */
 } gs_fm_dialect;
 
+/* What a top-level key holds (gs_fm_kind_of). */
+typedef enum {
+	GS_FM_ABSENT = 0,   /* no such key */
+	GS_FM_SCALAR = 1,   /* plain, quoted or block scalar (or a key=value value) */
+	GS_FM_MAPPING = 2,  /* block or flow mapping */
+	GS_FM_SEQUENCE = 3, /* block or flow sequence */
+	GS_FM_ALIAS = 4     /* *anchor */
+} gs_fm_kind;
+
 typedef struct gs_fm gs_fm;
 
 /*
@@ -98,6 +107,25 @@ int gs_fm_body_append(gs_fm *fm, const char *text, size_t len);
 
 /* The file's line ending: "\r\n" or "\n" (borrowed, static). */
 const char *gs_fm_eol(const gs_fm *fm);
+
+/* Additions beyond the first API draft. */
+
+/* What `key` holds; GS_FM_ABSENT when it is not there. */
+gs_fm_kind gs_fm_kind_of(const gs_fm *fm, const char *key);
+
+/* 1-based line of `key` in the whole file, 0 when absent. */
+size_t gs_fm_line_of(const gs_fm *fm, const char *key);
+
+/* The name given to gs_fm_parse (borrowed). */
+const char *gs_fm_name(const gs_fm *fm);
+
+/*
+ * A value in the form gs_fm_set_block takes: a block mapping or sequence
+ * de-indented to column 0 with '\n' line ends and a final '\n'; a scalar
+ * or flow value as its raw text plus '\n'. The caller frees *out.
+ * GS_ENOTFOUND when absent.
+ */
+int gs_fm_get_block(char **out, const gs_fm *fm, const char *key);
 
 #ifdef __cplusplus
 }
