@@ -336,6 +336,223 @@ static void test_run_reads_claude_result_with_model_split(void **state)
 	gs_run_dispose(&r);
 }
 
+static char *apply(const char *doc, const gs_run *r, int expect)
+{
+	gs_buf out = GS_BUF_INIT;
+
+	assert_int_equal(gs_run_apply(&out, doc, strlen(doc), "issues/12.md", r), expect);
+	return gs_buf_detach(&out);
+}
+
+static void test_run_apply_first_record_creates_managed_keys(void **state)
+{
+	static const char doc[] = "---\nid: 12\ntitle: \"Fix it\" # keep me\n---\n# Fix it\n\nBody.\n";
+	gs_run r;
+	char *out;
+
+	(void)state;
+	sample(&r, "run_1");
+	out = apply(doc, &r, 0);
+	assert_int_equal(strncmp(out, "---\nid: 12\ntitle: \"Fix it\" # keep me\nrun_count: 1\n"
+				      "total_input_tokens: 17000\ntotal_output_tokens: 2300\n"
+				      "total_cache_read_tokens: 4000\ntotal_cache_write_tokens: 1000\n"
+				      "total_duration_seconds: 65.5\ntotal_iterations: 3\n"
+				      "total_cost_usd: 0.07545\nlast_model: claude-sonnet-4-5\n",
+			     strlen("---\nid: 12\ntitle: \"Fix it\" # keep me\nrun_count: 1\n"
+				    "total_input_tokens: 17000\ntotal_output_tokens: 2300\n"
+				    "total_cache_read_tokens: 4000\ntotal_cache_write_tokens: 1000\n"
+				    "total_duration_seconds: 65.5\ntotal_iterations: 3\n"
+				    "total_cost_usd: 0.07545\nlast_model: claude-sonnet-4-5\n")),
+			 0);
+	assert_non_null(strstr(out, "last_run_at: "));
+	assert_non_null(strstr(out, "---\n# Fix it\n\nBody.\n\n## Run stats\n\n### Run 2026-03-15"));
+	gs_run_dispose(&r);
+	free(out);
+}
+
+static void test_run_apply_duplicate_id_changes_nothing(void **state)
+{
+	static const char doc[] = "---\nid: 12\n---\nBody\n";
+	gs_run r;
+	char *once, *twice;
+
+	(void)state;
+	sample(&r, "run_dup");
+	once = apply(doc, &r, 0);
+	twice = apply(once, &r, GS_RUN_DUPLICATE);
+	assert_string_equal(twice, "");
+	gs_run_dispose(&r);
+	free(once);
+	free(twice);
+}
+
+static void test_run_apply_sums_and_unknown_cost_removes_total(void **state)
+{
+	static const char doc[] = "---\nid: 12\n---\nBody\n";
+	gs_run a, b, c;
+	char *one, *two, *three;
+	gs_fm *fm = NULL;
+	int64_t v = 0;
+
+	(void)state;
+	sample(&a, "run_a");
+	sample(&b, "run_b");
+	sample(&c, "run_c");
+	c.cost_known = 0;
+	one = apply(doc, &a, 0);
+	two = apply(one, &b, 0);
+	assert_non_null(strstr(two, "total_cost_usd: 0.1509\n"));
+	assert_non_null(strstr(two, "run_count: 2\n"));
+	assert_non_null(strstr(two, "total_duration_seconds: 131\n"));
+	three = apply(two, &c, 0);
+	assert_null(strstr(three, "total_cost_usd"));
+	assert_int_equal(gs_fm_parse(&fm, three, strlen(three), "x"), 0);
+	assert_int_equal(gs_fm_get_i64(&v, fm, "run_count"), 0);
+	assert_int_equal(v, 3);
+	gs_fm_free(fm);
+	free(one);
+	free(two);
+	free(three);
+	gs_run_dispose(&a);
+	gs_run_dispose(&b);
+	gs_run_dispose(&c);
+}
+
+static void test_run_apply_barf_dialect_touches_only_five_values(void **state)
+{
+	static const char doc[] = "---\r\nid=7\r\ntitle=Port the parser\r\nstate=IN_PROGRESS\r\n"
+				  "run_count=2\r\ntotal_input_tokens=1000\r\ntotal_output_tokens=200\r\n"
+				  "total_duration_seconds=30\r\ntotal_iterations=4\r\n"
+				  "depends_on=3,5\r\n---\r\n## Description\r\nText\r\n";
+	static const char want[] = "---\r\nid=7\r\ntitle=Port the parser\r\nstate=IN_PROGRESS\r\n"
+				   "run_count=3\r\ntotal_input_tokens=18000\r\ntotal_output_tokens=2500\r\n"
+				   "total_duration_seconds=95.5\r\ntotal_iterations=7\r\n"
+				   "depends_on=3,5\r\n---\r\n## Description\r\nText\r\n\r\n## Run stats\r\n\r\n### Run";
+	gs_run r;
+	char *out;
+
+	(void)state;
+	sample(&r, "run_k");
+	out = apply(doc, &r, 0);
+	assert_int_equal(strncmp(out, want, strlen(want)), 0);
+	assert_null(strstr(out, "total_cost_usd"));
+	assert_null(strstr(out, "last_model"));
+	assert_null(strstr(out + strlen(want), "\n\n")); /* CRLF throughout */
+	gs_run_dispose(&r);
+	free(out);
+}
+
+static void test_run_apply_inserts_at_end_of_run_stats_section(void **state)
+{
+	static const char doc[] = "---\nid: 1\n---\nIntro\n\n## Run stats\n\nnote\n\n## Later\n\nmore\n";
+	gs_run r;
+	char *out, *later, *block;
+
+	(void)state;
+	sample(&r, "run_s");
+	out = apply(doc, &r, 0);
+	block = strstr(out, "### Run");
+	later = strstr(out, "## Later");
+	assert_non_null(block);
+	assert_non_null(later);
+	assert_true(block < later);
+	assert_non_null(strstr(out, "note\n\n### Run"));
+	assert_non_null(strstr(out, " |\n\n## Later\n\nmore\n"));
+	gs_run_dispose(&r);
+	free(out);
+}
+
+static void test_run_apply_overflow_is_refused(void **state)
+{
+	static const char doc[] = "---\nrun_count: 1\ntotal_input_tokens: 9223372036854775000\n---\n";
+	gs_run r;
+	gs_buf out = GS_BUF_INIT;
+
+	(void)state;
+	sample(&r, "run_o");
+	assert_int_equal(gs_run_apply(&out, doc, strlen(doc), "issues/1.md", &r), GS_EOVERFLOW);
+	assert_non_null(strstr(gs_error_last(), "total_input_tokens"));
+	assert_int_equal(out.size, 0);
+	gs_run_dispose(&r);
+	gs_buf_dispose(&out);
+}
+
+static void test_run_apply_refuses_bad_frontmatter_and_totals(void **state)
+{
+	static const char bad_yaml[] = "---\ntitle: [unclosed\n---\n";
+	static const char bad_total[] = "---\nrun_count: lots\n---\n";
+	gs_run r;
+	gs_buf out = GS_BUF_INIT;
+
+	(void)state;
+	sample(&r, "run_b");
+	assert_int_equal(gs_run_apply(&out, bad_yaml, strlen(bad_yaml), "issues/1.md", &r), GS_EPARSE);
+	assert_non_null(strstr(gs_error_last(), "issues/1.md"));
+	assert_int_equal(gs_run_apply(&out, bad_total, strlen(bad_total), "issues/1.md", &r),
+			 GS_EPARSE);
+	assert_non_null(strstr(gs_error_last(), "run_count"));
+	gs_run_dispose(&r);
+	gs_buf_dispose(&out);
+}
+
+static void test_run_apply_many_skips_repeated_ids_in_one_batch(void **state)
+{
+	static const char doc[] = "---\nid: 1\n---\n";
+	gs_run rs[3];
+	int skipped[3];
+	gs_buf out = GS_BUF_INIT;
+
+	(void)state;
+	sample(&rs[0], "b1");
+	sample(&rs[1], "b2");
+	sample(&rs[2], "b1");
+	assert_int_equal(gs_run_apply_many(&out, skipped, doc, strlen(doc), "x.md", rs, 3), 0);
+	assert_int_equal(skipped[0], 0);
+	assert_int_equal(skipped[1], 0);
+	assert_int_equal(skipped[2], 1);
+	assert_non_null(strstr(out.ptr, "run_count: 2\n"));
+	gs_run_dispose(&rs[0]);
+	gs_run_dispose(&rs[1]);
+	gs_run_dispose(&rs[2]);
+	gs_buf_dispose(&out);
+}
+
+static void test_run_check_reports_and_fixes_drift(void **state)
+{
+	static const char doc[] = "---\nid: 12\n---\nBody\n";
+	gs_run a, b;
+	char *one, *two;
+	gs_buf fixed = GS_BUF_INIT, tampered = GS_BUF_INIT;
+	gs_run_drift *d = NULL;
+	size_t n = 0;
+	char *p;
+
+	(void)state;
+	sample(&a, "run_a");
+	sample(&b, "run_b");
+	one = apply(doc, &a, 0);
+	two = apply(one, &b, 0);
+	assert_int_equal(gs_run_check(&d, &n, &fixed, two, strlen(two), "x.md"), 0);
+	assert_int_equal(n, 0);
+	gs_run_drift_free(d, n);
+	gs_buf_puts(&tampered, two);
+	p = strstr(tampered.ptr, "run_count: 2");
+	p[11] = '5';
+	assert_int_equal(gs_run_check(&d, &n, &fixed, tampered.ptr, tampered.size, "x.md"), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(d[0].key, "run_count");
+	assert_string_equal(d[0].recorded, "5");
+	assert_string_equal(d[0].expected, "2");
+	assert_string_equal(fixed.ptr, two);
+	gs_run_drift_free(d, n);
+	free(one);
+	free(two);
+	gs_run_dispose(&a);
+	gs_run_dispose(&b);
+	gs_buf_dispose(&fixed);
+	gs_buf_dispose(&tampered);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +567,15 @@ int main(void)
 		cmocka_unit_test(test_run_reads_snake_case_json),
 		cmocka_unit_test(test_run_reads_barf_session_stats),
 		cmocka_unit_test(test_run_reads_claude_result_with_model_split),
+		cmocka_unit_test(test_run_apply_first_record_creates_managed_keys),
+		cmocka_unit_test(test_run_apply_duplicate_id_changes_nothing),
+		cmocka_unit_test(test_run_apply_sums_and_unknown_cost_removes_total),
+		cmocka_unit_test(test_run_apply_barf_dialect_touches_only_five_values),
+		cmocka_unit_test(test_run_apply_inserts_at_end_of_run_stats_section),
+		cmocka_unit_test(test_run_apply_overflow_is_refused),
+		cmocka_unit_test(test_run_apply_refuses_bad_frontmatter_and_totals),
+		cmocka_unit_test(test_run_apply_many_skips_repeated_ids_in_one_batch),
+		cmocka_unit_test(test_run_check_reports_and_fixes_drift),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
