@@ -856,6 +856,15 @@ struct rebuild_ctx {
 	cJSON *meta;
 };
 
+/* A log found without metadata: its first event is the best creation time. */
+static void created_from_log(cJSON *meta, const cJSON *old)
+{
+	int64_t first = get_time(meta, "first_event_at");
+
+	if (!old && first >= 0)
+		set_time(meta, "created_at", first);
+}
+
 static int rebuild_cb(const gs_session_event *ev, void *payload)
 {
 	struct rebuild_ctx *ctx = payload;
@@ -892,6 +901,7 @@ static int meta_rebuild(cJSON **out, const char *sessions_dir, const char *id, c
 		cJSON_Delete(ctx.meta);
 		return error;
 	}
+	created_from_log(ctx.meta, old);
 	meta_totals(ctx.meta);
 	*out = ctx.meta;
 	return 0;
@@ -1569,6 +1579,7 @@ int gs_session_run_totals(gs_session_totals *out, const char *sessions_dir, cons
 				wpayload);
 	if (error < 0)
 		goto done;
+	created_from_log(meta, old);
 	meta_totals(meta);
 	error = totals_from_meta(out, meta);
 done:
