@@ -89,3 +89,39 @@ int cli_parse_f64(double *out, const char *opt, const char *text)
 	*out = v;
 	return 0;
 }
+
+int cli_take_ref(const char **ref, int argc, char **argv, int *i, const char *usage)
+{
+	const char *a = argv[*i];
+
+	if (!strncmp(a, "--ref=", 6)) {
+		*ref = a + 6;
+	} else if (!strcmp(a, "--ref")) {
+		if (*i + 1 >= argc) {
+			cli_usage_error(usage, "--ref needs a value");
+			return -1;
+		}
+		*ref = argv[++*i];
+	} else {
+		return 0;
+	}
+	if (!**ref) {
+		cli_usage_error(usage, "--ref needs a value");
+		return -1;
+	}
+	return 1;
+}
+
+int cli_open_repo(gs_repo **out, const char *ref)
+{
+	int error = gs_repo_open(out, NULL);
+
+	if (error == 0 && ref) {
+		error = gs_repo_set_ref(*out, ref);
+		if (error < 0) {
+			gs_repo_free(*out);
+			*out = NULL;
+		}
+	}
+	return error;
+}

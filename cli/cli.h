@@ -40,6 +40,16 @@ int cli_help(const char *usage);
 int cli_parse_i64(int64_t *out, const char *opt, const char *text);
 int cli_parse_f64(double *out, const char *opt, const char *text);
 
+/*
+ * `--ref REF` / `--ref=REF` at argv[*i]: stores the value in *ref, advances
+ * *i past it and returns 1; 0 when argv[*i] is something else; -1 (after
+ * printing a usage error: exit with CLI_USAGE) when the value is missing.
+ */
+int cli_take_ref(const char **ref, int argc, char **argv, int *i, const char *usage);
+
+/* Open the repository (discovered from the cwd) and apply --ref when given. */
+int cli_open_repo(gs_repo **out, const char *ref);
+
 /* Subcommands (cli/cmd_<name>.c). */
 #define CLI_COMMANDS(X) \
 	X(fm, "read and edit frontmatter of a file (plumbing)") \

@@ -1,14 +1,169 @@
 /*
- * git stats show: not implemented yet.
+ * git stats show: an issue's frontmatter as an aligned table or JSON,
+ * read from the target ref (the committed state).
  */
 #include "cli.h"
 
-static const char usage[] = "usage: git stats show [--help]\n";
+#include <git2.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+	"usage: git stats show [--ref REF] [--json] <issue>\n"
+	"\n"
+	"Show the frontmatter of an issue at the target ref as a two-column table.\n"
+	"\n"
+	"    --json       print an object of key -> value (numbers as numbers)\n"
+	"    --ref REF    read from REF (default: stats.ref, else the current branch)\n";
+
+/* One value for the table: scalars decoded, blocks flattened to one line. */
+static void table_value(gs_buf *out, const gs_fm *fm, const char *key)
+{
+	char *s = NULL;
+	const char *raw;
+	size_t n;
+
+	if (gs_fm_get_str(&s, fm, key) == 0) {
+		gs_buf_puts(out, s);
+		free(s);
+		return;
+	}
+	gs_error_clear();
+	if (gs_fm_get_raw(&raw, &n, fm, key) < 0)
+		return;
+	/* a block: squeeze whitespace runs so the table keeps one row per key */
+	for (size_t i = 0; i < n; i++) {
+		char c = raw[i];
+
+		if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+			if (out->size && out->ptr[out->size - 1] != ' ')
+				gs_buf_putc(out, ' ');
+			continue;
+		}
+		gs_buf_putc(out, c);
+	}
+	while (out->size && out->ptr[out->size - 1] == ' ')
+		gs_buf_truncate(out, out->size - 1);
+}
+
+/* The frontmatter as "key  value" rows, keys padded to the widest. */
+static void show_table(FILE *f, const gs_fm *fm, const char *path)
+{
+	size_t width = 0, count = gs_fm_key_count(fm);
+	gs_buf v = GS_BUF_INIT;
+
+	fprintf(f, "%s\n", path);
+	for (size_t i = 0; i < count; i++) {
+		size_t n = strlen(gs_fm_key_at(fm, i));
+
+		if (n > width)
+			width = n;
+	}
+	for (size_t i = 0; i < count; i++) {
+		const char *key = gs_fm_key_at(fm, i);
+
+		gs_buf_clear(&v);
+		table_value(&v, fm, key);
+		fprintf(f, "  %-*s  %s\n", (int)width, key, v.ptr);
+	}
+	gs_buf_dispose(&v);
+}
+
+static int show_json(FILE *f, const gs_fm *fm)
+{
+	cJSON *obj = NULL;
+	char *text;
+	int error = gs_issue_fm_json(&obj, fm);
+
+	if (error < 0)
+		return error;
+	text = cJSON_PrintUnformatted(obj);
+	cJSON_Delete(obj);
+	if (!text) {
+		gs_error_set("out of memory");
+		return GS_ERROR;
+	}
+	fprintf(f, "%s\n", text);
+	free(text);
+	return 0;
+}
+
+/* Load the issue's file at the target ref. */
+static int load_issue(gs_fm **fm, char **path, gs_repo *repo, const char *id)
+{
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	git_blob *blob = NULL;
+	const char *ref;
+	git_oid oid;
+	int error, rc;
+
+	error = gs_repo_target_ref(&ref, repo);
+	if (error < 0)
+		return error;
+	rc = git_reference_name_to_id(&oid, gs_repo_git(repo), ref);
+	if (rc == GIT_ENOTFOUND) {
+		gs_error_set("issue '%s' not found: '%s' has no commits yet", id, ref);
+		return GS_ENOTFOUND;
+	}
+	if (rc < 0 || git_commit_lookup(&commit, gs_repo_git(repo), &oid) < 0 ||
+	    git_commit_tree(&tree, commit) < 0) {
+		error = gs_repo_git_error("cannot read '%s'", ref);
+		goto done;
+	}
+	error = gs_issue_resolve(path, &oid, gs_repo_git(repo), tree, gs_repo_issues_dir(repo), id);
+	if (error < 0)
+		goto done;
+	if (git_blob_lookup(&blob, gs_repo_git(repo), &oid) < 0) {
+		error = gs_repo_git_error("cannot read '%s'", *path);
+		goto done;
+	}
+	error = gs_fm_parse(fm, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), *path);
+done:
+	git_blob_free(blob);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	return error;
+}
 
 int cmd_show(int argc, char **argv)
 {
+	const char *ref = NULL, *id = NULL;
+	gs_repo *repo = NULL;
+	gs_fm *fm = NULL;
+	char *path = NULL;
+	int rc = CLI_RUNTIME, error, json = 0;
+
 	if (cli_wants_help(argc, argv))
 		return cli_help(usage);
-	gs_error_set("'show' is not implemented yet");
-	return cli_fail(GS_ERROR);
+	for (int i = 1; i < argc; i++) {
+		int took = cli_take_ref(&ref, argc, argv, &i, usage);
+
+		if (took < 0)
+			return CLI_USAGE;
+		if (took)
+			continue;
+		if (!strcmp(argv[i], "--json"))
+			json = 1;
+		else if (argv[i][0] == '-' && argv[i][1])
+			return cli_usage_error(usage, "unknown option '%s'", argv[i]);
+		else if (!id)
+			id = argv[i];
+		else
+			return cli_usage_error(usage, "unexpected argument '%s'", argv[i]);
+	}
+	if (!id)
+		return cli_usage_error(usage, "no issue given");
+	error = gs_issue_id_check(id);
+	if (error == 0)
+		error = cli_open_repo(&repo, ref);
+	if (error == 0)
+		error = load_issue(&fm, &path, repo, id);
+	if (error == 0)
+		error = json ? show_json(stdout, fm) : (show_table(stdout, fm, path), 0);
+	rc = error < 0 ? cli_fail(error) : CLI_OK;
+	gs_fm_free(fm);
+	free(path);
+	gs_repo_free(repo);
+	return rc;
 }

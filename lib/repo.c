@@ -1,0 +1,391 @@
+/*
+ * The repository a command works on: discovery as git does it, the
+ * stats.* config, and which ref updates go to (SPEC §1).
+ */
+#include "gs/repo.h"
+
+#include <git2.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct gs_repo {
+	git_repository *git;
+	git_config *config; /* a snapshot: one consistent view per command */
+	char *gitdir;
+	char *workdir;
+	char *issues_dir;
+	char *ref_override; /* --ref */
+	char *target;       /* resolved target, cached */
+};
+
+int gs_repo_git_error(const char *fmt, ...)
+{
+	const git_error *e = git_error_last();
+	gs_buf msg = GS_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	gs_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (e && e->message && *e->message) {
+		size_t n = strlen(e->message);
+
+		/* libgit2 messages sometimes end in a full stop or newline */
+		while (n && (e->message[n - 1] == '.' || e->message[n - 1] == '\n'))
+			n--;
+		gs_error_set("%s: %.*s", msg.ptr, (int)n, e->message);
+	} else
+		gs_error_set("%s", msg.ptr);
+	gs_buf_dispose(&msg);
+	return GS_ERROR;
+}
+
+/* Global libgit2 settings; idempotent and cheap. */
+static void set_git_options(void)
+{
+	/* an acknowledged update must survive power loss (objects, refs) */
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+	/* objects we write are checked as we create them */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 1);
+}
+
+/* "issues", "./issues/", "docs//issues" -> clean relative path; NULL if it escapes. */
+static char *clean_issues_dir(const char *in)
+{
+	gs_buf out = GS_BUF_INIT;
+	const char *p = in;
+
+	if (*p == '/' || !*p)
+		return NULL;
+	while (*p) {
+		const char *seg = p;
+		size_t n;
+
+		while (*p && *p != '/')
+			p++;
+		n = (size_t)(p - seg);
+		while (*p == '/')
+			p++;
+		if (n == 0 || (n == 1 && seg[0] == '.'))
+			continue;
+		if (n == 2 && seg[0] == '.' && seg[1] == '.')
+			goto fail;
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)seg[i] < 0x20 || seg[i] == 0x7f || seg[i] == '\\')
+				goto fail;
+		if (n == 4 && !memcmp(seg, ".git", 4))
+			goto fail;
+		if (out.size && gs_buf_putc(&out, '/') < 0)
+			goto fail;
+		if (gs_buf_put(&out, seg, n) < 0)
+			goto fail;
+	}
+	if (!out.size)
+		goto fail;
+	return gs_buf_detach(&out);
+fail:
+	gs_buf_dispose(&out);
+	return NULL;
+}
+
+static char *dup_dir(const char *path)
+{
+	size_t n = strlen(path);
+	char *s = malloc(n + 2);
+
+	if (!s)
+		return NULL;
+	memcpy(s, path, n);
+	if (!n || s[n - 1] != '/')
+		s[n++] = '/';
+	s[n] = '\0';
+	return s;
+}
+
+int gs_repo_open(gs_repo **out, const char *path)
+{
+	gs_repo *r = NULL;
+	char *dir = NULL;
+	int error = GS_ERROR, rc;
+
+	*out = NULL;
+	set_git_options();
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		gs_error_set("out of memory");
+		return GS_ERROR;
+	}
+	if (path)
+		rc = git_repository_open_ext(&r->git, path, 0, NULL);
+	else
+		rc = git_repository_open_ext(&r->git, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
+	if (rc == GIT_ENOTFOUND) {
+		gs_error_set("not a git repository (or any of the parent directories): '%s'",
+			     path ? path : ".");
+		error = GS_ENOTFOUND;
+		goto done;
+	}
+	if (rc < 0) {
+		error = gs_repo_git_error("cannot open repository '%s'", path ? path : ".");
+		goto done;
+	}
+	if (git_repository_config_snapshot(&r->config, r->git) < 0) {
+		error = gs_repo_git_error("cannot read git config");
+		goto done;
+	}
+	r->gitdir = dup_dir(git_repository_path(r->git));
+	if (!r->gitdir)
+		goto oom;
+	if (!git_repository_is_bare(r->git) && git_repository_workdir(r->git)) {
+		r->workdir = dup_dir(git_repository_workdir(r->git));
+		if (!r->workdir)
+			goto oom;
+	}
+	rc = gs_repo_config_str(&dir, r, "stats.issuesDir");
+	if (rc == GS_ENOTFOUND) {
+		r->issues_dir = strdup("issues");
+		if (!r->issues_dir)
+			goto oom;
+	} else if (rc < 0) {
+		error = rc;
+		goto done;
+	} else {
+		r->issues_dir = clean_issues_dir(dir);
+		if (!r->issues_dir) {
+			gs_error_set("stats.issuesDir: '%s' is not a directory inside the repository", dir);
+			error = GS_EUSAGE;
+			goto done;
+		}
+	}
+	*out = r;
+	r = NULL;
+	error = 0;
+	goto done;
+oom:
+	gs_error_set("out of memory");
+	error = GS_ERROR;
+done:
+	free(dir);
+	gs_repo_free(r);
+	return error;
+}
+
+void gs_repo_free(gs_repo *r)
+{
+	if (!r)
+		return;
+	git_config_free(r->config);
+	git_repository_free(r->git);
+	free(r->gitdir);
+	free(r->workdir);
+	free(r->issues_dir);
+	free(r->ref_override);
+	free(r->target);
+	free(r);
+}
+
+git_repository *gs_repo_git(gs_repo *r)
+{
+	return r->git;
+}
+
+const char *gs_repo_gitdir(const gs_repo *r)
+{
+	return r->gitdir;
+}
+
+const char *gs_repo_workdir(const gs_repo *r)
+{
+	return r->workdir;
+}
+
+const char *gs_repo_issues_dir(const gs_repo *r)
+{
+	return r->issues_dir;
+}
+
+/* "issues" -> "refs/heads/issues"; "refs/..." as is; validated. */
+static int full_ref_name(char **out, const char *name, const char *what)
+{
+	gs_buf b = GS_BUF_INIT;
+	int valid = 0;
+
+	*out = NULL;
+	if (!strncmp(name, "refs/", 5))
+		gs_buf_puts(&b, name);
+	else
+		gs_buf_printf(&b, "refs/heads/%s", name);
+	if (git_reference_name_is_valid(&valid, b.ptr) < 0 || !valid || strncmp(b.ptr, "refs/", 5) ||
+	    b.ptr[strlen(b.ptr) - 1] == '/') {
+		gs_error_set("%s: '%s' is not a valid ref name", what, name);
+		gs_buf_dispose(&b);
+		return GS_EUSAGE;
+	}
+	*out = gs_buf_detach(&b);
+	return 0;
+}
+
+int gs_repo_set_ref(gs_repo *r, const char *ref)
+{
+	char *full = NULL;
+	int error;
+
+	if (ref) {
+		error = full_ref_name(&full, ref, "--ref");
+		if (error < 0)
+			return error;
+	}
+	free(r->ref_override);
+	r->ref_override = full;
+	free(r->target);
+	r->target = NULL;
+	return 0;
+}
+
+int gs_repo_target_ref(const char **out, gs_repo *r)
+{
+	git_reference *head = NULL;
+	char *conf = NULL;
+	int error = GS_ERROR, rc;
+
+	*out = NULL;
+	if (r->target) {
+		*out = r->target;
+		return 0;
+	}
+	if (r->ref_override) {
+		r->target = strdup(r->ref_override);
+		goto found;
+	}
+	rc = gs_repo_config_str(&conf, r, "stats.ref");
+	if (rc == 0 && *conf) {
+		error = full_ref_name(&r->target, conf, "stats.ref");
+		if (error < 0)
+			goto done;
+		goto found;
+	} else if (rc < 0 && rc != GS_ENOTFOUND) {
+		error = rc;
+		goto done;
+	}
+	if (git_reference_lookup(&head, r->git, "HEAD") < 0) {
+		error = gs_repo_git_error("cannot read 'HEAD'");
+		goto done;
+	}
+	if (git_reference_type(head) != GIT_REFERENCE_SYMBOLIC) {
+		gs_error_set("HEAD is detached: give --ref REF (or set stats.ref) to name the ref "
+			     "issues are committed to");
+		error = GS_ESTATE;
+		goto done;
+	}
+	r->target = strdup(git_reference_symbolic_target(head));
+found:
+	if (!r->target) {
+		gs_error_set("out of memory");
+		goto done;
+	}
+	*out = r->target;
+	error = 0;
+done:
+	git_reference_free(head);
+	free(conf);
+	return error;
+}
+
+int gs_repo_target_is_head(gs_repo *r)
+{
+	git_reference *head = NULL;
+	const char *target;
+	int error, is_head = 0;
+
+	if (!r->workdir)
+		return 0;
+	error = gs_repo_target_ref(&target, r);
+	if (error < 0)
+		return error;
+	if (git_reference_lookup(&head, r->git, "HEAD") < 0)
+		return gs_repo_git_error("cannot read 'HEAD'");
+	if (git_reference_type(head) == GIT_REFERENCE_SYMBOLIC)
+		is_head = !strcmp(git_reference_symbolic_target(head), target);
+	git_reference_free(head);
+	return is_head;
+}
+
+int gs_repo_config_str(char **out, gs_repo *r, const char *key)
+{
+	const char *val = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = git_config_get_string(&val, r->config, key);
+	if (rc == GIT_ENOTFOUND) {
+		gs_error_set("config '%s' is not set", key);
+		return GS_ENOTFOUND;
+	}
+	if (rc < 0)
+		return gs_repo_git_error("cannot read config '%s'", key);
+	*out = strdup(val);
+	if (!*out) {
+		gs_error_set("out of memory");
+		return GS_ERROR;
+	}
+	return 0;
+}
+
+int gs_repo_config_bool(int *out, gs_repo *r, const char *key)
+{
+	int rc = git_config_get_bool(out, r->config, key);
+
+	if (rc == GIT_ENOTFOUND) {
+		gs_error_set("config '%s' is not set", key);
+		return GS_ENOTFOUND;
+	}
+	if (rc < 0) {
+		gs_repo_git_error("config '%s'", key);
+		return GS_EPARSE;
+	}
+	return 0;
+}
+
+int gs_repo_config_i64(int64_t *out, gs_repo *r, const char *key)
+{
+	int64_t v;
+	int rc = git_config_get_int64(&v, r->config, key);
+
+	if (rc == GIT_ENOTFOUND) {
+		gs_error_set("config '%s' is not set", key);
+		return GS_ENOTFOUND;
+	}
+	if (rc < 0) {
+		gs_repo_git_error("config '%s'", key);
+		return GS_EPARSE;
+	}
+	*out = v;
+	return 0;
+}
+
+int gs_repo_config_set_str(gs_repo *r, const char *key, const char *value)
+{
+	git_config *cfg = NULL, *local = NULL, *snap = NULL;
+	int error = GS_ERROR;
+
+	if (git_repository_config(&cfg, r->git) < 0 ||
+	    git_config_open_level(&local, cfg, GIT_CONFIG_LEVEL_LOCAL) < 0) {
+		error = gs_repo_git_error("cannot open the repository config");
+		goto done;
+	}
+	if (git_config_set_string(local, key, value) < 0) {
+		error = gs_repo_git_error("cannot set config '%s'", key);
+		goto done;
+	}
+	if (git_config_snapshot(&snap, cfg) < 0) {
+		error = gs_repo_git_error("cannot read git config");
+		goto done;
+	}
+	git_config_free(r->config);
+	r->config = snap;
+	error = 0;
+done:
+	git_config_free(local);
+	git_config_free(cfg);
+	return error;
+}

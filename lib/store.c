@@ -1,0 +1,1437 @@
+/*
+ * The atomic commit path (SPEC §5). One update = one commit on the target
+ * ref, moved by compare-and-swap against the tip the transaction read.
+ *
+ * Locks, in the order they are taken:
+ *   1. $GIT_DIR/stats/store.lock, an flock(2): serializes git-stats
+ *      writers of one repository so they queue instead of racing, and is
+ *      released by the kernel when a writer dies. Other git tools ignore
+ *      it, which is why the compare-and-swap below still matters.
+ *   2. $GIT_DIR/index.lock, only when the target is the checked-out
+ *      branch: git's own lock, held while the ref moves and until index
+ *      and work tree follow, so `git commit` never sees a half update.
+ *      We write a marker into it; as every git-stats writer holds (1)
+ *      before taking (2), a marked index.lock seen while holding (1) was
+ *      left by a writer that died, and is recovered (see recover_stale).
+ *   3. the ref's own lock, taken by libgit2 inside
+ *      git_reference_create_matching.
+ */
+#include "gs/store.h"
+#include "gs/issue.h"
+#include "gs/time.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LOCK_WAIT_MS 30000 /* how long a writer queues on store.lock */
+#define FILE_LIMIT (64u * 1024u * 1024u)
+
+struct edit {
+	gs_store_edit_fn fn; /* NULL for a create */
+	void *payload;
+	const char *data; /* create: the content (borrowed from the caller) */
+	size_t len;
+};
+
+struct txn_file {
+	char *path;
+	int existed;         /* at the snapshot */
+	git_oid old_oid;     /* snapshot blob */
+	git_filemode_t mode; /* snapshot mode (or 0100644 for new files) */
+	int exists;          /* after the edits */
+	gs_buf content;      /* after the edits */
+	struct edit *edits;
+	size_t nedits;
+	/* filled while committing */
+	git_oid new_oid;
+	int changed;
+};
+
+struct gs_txn {
+	gs_repo *repo;
+	git_repository *git;
+	git_commit *base;
+	git_tree *tree;
+	unsigned int attempt;
+	struct txn_file *files;
+	size_t nfiles;
+	const char *message; /* set by the callback, else the caller's */
+};
+
+/* ---------------------------------------------------------------------- */
+/* transaction API                                                        */
+
+gs_repo *gs_txn_repo(gs_txn *t)
+{
+	return t->repo;
+}
+
+git_tree *gs_txn_tree(gs_txn *t)
+{
+	return t->tree;
+}
+
+const git_oid *gs_txn_base(gs_txn *t)
+{
+	return t->base ? git_commit_id(t->base) : NULL;
+}
+
+unsigned int gs_txn_attempt(gs_txn *t)
+{
+	return t->attempt;
+}
+
+void gs_txn_set_message(gs_txn *t, const char *message)
+{
+	t->message = message;
+}
+
+int gs_txn_resolve(char **path, gs_txn *t, const char *id)
+{
+	return gs_issue_resolve(path, NULL, t->git, t->tree, gs_repo_issues_dir(t->repo), id);
+}
+
+static void txn_reset(gs_txn *t)
+{
+	for (size_t i = 0; i < t->nfiles; i++) {
+		free(t->files[i].path);
+		gs_buf_dispose(&t->files[i].content);
+		free(t->files[i].edits);
+	}
+	free(t->files);
+	t->files = NULL;
+	t->nfiles = 0;
+	git_tree_free(t->tree);
+	git_commit_free(t->base);
+	t->tree = NULL;
+	t->base = NULL;
+}
+
+/* A path we may write: inside the issues directory, no traversal. */
+static int check_path(gs_txn *t, const char *path)
+{
+	const char *dir = gs_repo_issues_dir(t->repo);
+	size_t n = strlen(dir);
+	const char *name = path + n + 1;
+
+	if (strncmp(path, dir, n) || path[n] != '/' || !*name || strchr(name, '/') ||
+	    !strcmp(name, ".") || !strcmp(name, "..")) {
+		gs_error_set("cannot write '%s': not a file in '%s/'", path, dir);
+		return GS_EUSAGE;
+	}
+	for (const char *p = name; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '\\') {
+			gs_error_set("cannot write '%s': control character in file name", path);
+			return GS_EUSAGE;
+		}
+	return 0;
+}
+
+/* The file record for `path`, loading the snapshot blob on first use. */
+static int txn_file(struct txn_file **out, gs_txn *t, const char *path)
+{
+	struct txn_file *f, *v;
+	git_tree_entry *e = NULL;
+	git_blob *blob = NULL;
+	int rc, error = GS_ERROR;
+
+	*out = NULL;
+	for (size_t i = 0; i < t->nfiles; i++)
+		if (!strcmp(t->files[i].path, path)) {
+			*out = &t->files[i];
+			return 0;
+		}
+	error = check_path(t, path);
+	if (error < 0)
+		return error;
+	v = realloc(t->files, (t->nfiles + 1) * sizeof(*v));
+	if (!v) {
+		gs_error_set("out of memory");
+		return GS_ERROR;
+	}
+	t->files = v;
+	f = &t->files[t->nfiles];
+	memset(f, 0, sizeof(*f));
+	gs_buf_init(&f->content);
+	f->mode = GIT_FILEMODE_BLOB;
+	f->path = strdup(path);
+	if (!f->path) {
+		gs_error_set("out of memory");
+		return GS_ERROR;
+	}
+	t->nfiles++;
+	rc = t->tree ? git_tree_entry_bypath(&e, t->tree, path) : GIT_ENOTFOUND;
+	if (rc == GIT_ENOTFOUND) {
+		*out = f;
+		return 0;
+	}
+	if (rc < 0)
+		return gs_repo_git_error("cannot read '%s'", path);
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
+	    git_tree_entry_filemode(e) == GIT_FILEMODE_LINK) {
+		gs_error_set("cannot update '%s': not a regular file", path);
+		error = GS_ERROR;
+		goto done;
+	}
+	if (git_blob_lookup(&blob, t->git, git_tree_entry_id(e)) < 0) {
+		error = gs_repo_git_error("cannot read '%s'", path);
+		goto done;
+	}
+	if (gs_buf_set(&f->content, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob)) < 0)
+		goto done;
+	f->existed = f->exists = 1;
+	git_oid_cpy(&f->old_oid, git_tree_entry_id(e));
+	f->mode = git_tree_entry_filemode(e);
+	*out = f;
+	error = 0;
+done:
+	git_blob_free(blob);
+	git_tree_entry_free(e);
+	return error;
+}
+
+int gs_txn_read(gs_buf *out, gs_txn *t, const char *path)
+{
+	struct txn_file *f;
+	int error = txn_file(&f, t, path);
+
+	if (error < 0)
+		return error;
+	if (!f->exists) {
+		gs_error_set("'%s' does not exist at '%s'", path,
+			     t->base ? git_oid_tostr_s(git_commit_id(t->base)) : "(unborn ref)");
+		return GS_ENOTFOUND;
+	}
+	return gs_buf_put(out, f->content.ptr, f->content.size);
+}
+
+/*
+ * Apply one edit to a copy (`content`, `exists`) in place. For creates,
+ * an existing copy with other content is GS_EEXISTS.
+ */
+static int apply_edit(gs_buf *content, int *exists, const char *path, const struct edit *e,
+		      const char *which)
+{
+	gs_buf out = GS_BUF_INIT;
+	int rc;
+
+	if (!e->fn) {
+		if (*exists && (content->size != e->len || memcmp(content->ptr, e->data, e->len))) {
+			gs_error_set("cannot create '%s': %s", path, which);
+			return GS_EEXISTS;
+		}
+		*exists = 1;
+		return gs_buf_set(content, e->data, e->len);
+	}
+	rc = e->fn(&out, path, *exists ? content->ptr : NULL, *exists ? content->size : 0, e->payload);
+	if (rc < 0) {
+		gs_buf_dispose(&out);
+		return rc;
+	}
+	if (rc == GS_STORE_NOCHANGE) {
+		gs_buf_dispose(&out);
+		return 0;
+	}
+	gs_buf_dispose(content);
+	*content = out;
+	*exists = 1;
+	return 0;
+}
+
+static int add_edit(gs_txn *t, const char *path, const struct edit *e)
+{
+	struct txn_file *f;
+	struct edit *v;
+	int error = txn_file(&f, t, path);
+
+	if (error < 0)
+		return error;
+	error = apply_edit(&f->content, &f->exists, path, e, "it already exists");
+	if (error < 0)
+		return error;
+	v = realloc(f->edits, (f->nedits + 1) * sizeof(*v));
+	if (!v) {
+		gs_error_set("out of memory");
+		return GS_ERROR;
+	}
+	f->edits = v;
+	f->edits[f->nedits++] = *e;
+	return 0;
+}
+
+int gs_txn_edit(gs_txn *t, const char *path, gs_store_edit_fn fn, void *payload)
+{
+	struct edit e = { fn, payload, NULL, 0 };
+
+	if (!fn) {
+		gs_error_set("gs_txn_edit: no edit function");
+		return GS_EUSAGE;
+	}
+	return add_edit(t, path, &e);
+}
+
+int gs_txn_create(gs_txn *t, const char *path, const char *data, size_t len)
+{
+	struct edit e = { NULL, NULL, data, len };
+	struct txn_file *f;
+	int error = txn_file(&f, t, path);
+
+	if (error < 0)
+		return error;
+	if (f->existed) {
+		gs_error_set("cannot create '%s': it already exists", path);
+		return GS_EEXISTS;
+	}
+	return add_edit(t, path, &e);
+}
+
+/* Replay all edits of `f` on another copy (staged or work tree). */
+static int replay_edits(gs_buf *content, int *exists, const struct txn_file *f, const char *which)
+{
+	for (size_t i = 0; i < f->nedits; i++) {
+		int error = apply_edit(content, exists, f->path, &f->edits[i], which);
+
+		if (error < 0)
+			return error;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* identity                                                               */
+
+static int parse_tz(int *out, const char *s)
+{
+	int sign, hh, mm;
+
+	if ((s[0] != '+' && s[0] != '-') || !isdigit((unsigned char)s[1]))
+		return -1;
+	sign = s[0] == '-' ? -1 : 1;
+	s++;
+	if (strlen(s) == 4 && isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3]) &&
+	    isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1])) {
+		hh = (s[0] - '0') * 10 + (s[1] - '0');
+		mm = (s[2] - '0') * 10 + (s[3] - '0');
+	} else if (strlen(s) == 5 && s[2] == ':' && isdigit((unsigned char)s[0]) &&
+		   isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[3]) &&
+		   isdigit((unsigned char)s[4])) {
+		hh = (s[0] - '0') * 10 + (s[1] - '0');
+		mm = (s[3] - '0') * 10 + (s[4] - '0');
+	} else if (strlen(s) == 2 && isdigit((unsigned char)s[1])) {
+		hh = (s[0] - '0') * 10 + (s[1] - '0');
+		mm = 0;
+	} else
+		return -1;
+	if (hh > 14 || mm > 59)
+		return -1;
+	*out = sign * (hh * 60 + mm);
+	return 0;
+}
+
+static int parse_epoch(int64_t *out, const char *s, const char **end)
+{
+	int64_t v = 0;
+	const char *p = s;
+
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	while (isdigit((unsigned char)*p)) {
+		if (v > (INT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (*p++ - '0');
+	}
+	*out = v;
+	*end = p;
+	return 0;
+}
+
+static int parse_rfc2822(int64_t *epoch, int *offset, const char *s)
+{
+	static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+	char mon[4], tz[8], iso[40];
+	int day, year, hh, mi, ss = 0, m, consumed = 0;
+	int64_t ms;
+
+	if (isalpha((unsigned char)s[0])) {
+		const char *comma = strchr(s, ',');
+
+		if (!comma)
+			return -1;
+		s = comma + 1;
+	}
+	if (sscanf(s, " %d %3s %d %d:%d:%d %7s%n", &day, mon, &year, &hh, &mi, &ss, tz, &consumed) != 7 ||
+	    s[consumed])
+		return -1;
+	for (m = 0; m < 12; m++)
+		if (!strncasecmp(mon, months + 3 * m, 3))
+			break;
+	if (m == 12 || parse_tz(offset, tz) < 0)
+		return -1;
+	snprintf(iso, sizeof(iso), "%04d-%02d-%02dT%02d:%02d:%02dZ", year, m + 1, day, hh, mi, ss);
+	if (gs_time_parse(&ms, iso) < 0)
+		return -1;
+	*epoch = ms / 1000 - (int64_t)*offset * 60;
+	return 0;
+}
+
+int gs_store_parse_date(int64_t *epoch, int *offset_min, const char *text)
+{
+	const char *p = text, *end;
+	char iso[64];
+	int64_t ms;
+	size_t n;
+
+	*offset_min = 0;
+	while (isspace((unsigned char)*p))
+		p++;
+	/* "@<epoch> [tz]" and git's raw "<epoch> <tz>" */
+	if ((*p == '@' && parse_epoch(epoch, p + 1, &end) == 0) ||
+	    (parse_epoch(epoch, p, &end) == 0 && *end == ' ' && end - p >= 8)) {
+		while (*end == ' ')
+			end++;
+		if (!*end || parse_tz(offset_min, end) == 0)
+			return 0;
+	}
+	if (parse_rfc2822(epoch, offset_min, p) == 0)
+		return 0;
+	/* ISO 8601; git also writes the zone after a space */
+	n = strlen(p);
+	if (n >= sizeof(iso))
+		goto bad;
+	memcpy(iso, p, n + 1);
+	while (n && iso[n - 1] == ' ')
+		iso[--n] = '\0';
+	if (n > 6 && iso[n - 6] == ' ' && parse_tz(offset_min, iso + n - 5) == 0) {
+		iso[n - 6] = '\0';
+		if (gs_time_parse(&ms, iso) < 0)
+			goto bad;
+		*epoch = ms / 1000 - (int64_t)*offset_min * 60;
+		return 0;
+	}
+	if (gs_time_parse(&ms, iso) < 0)
+		goto bad;
+	*epoch = ms / 1000;
+	/* keep the zone the text named, for the commit header */
+	if (n > 6 && (iso[n - 6] == '+' || iso[n - 6] == '-') && iso[n - 3] == ':')
+		parse_tz(offset_min, iso + n - 6);
+	else if (n > 5 && (iso[n - 5] == '+' || iso[n - 5] == '-') && strchr(iso, 'T'))
+		parse_tz(offset_min, iso + n - 5);
+	return 0;
+bad:
+	gs_error_set("cannot parse date '%s'", text);
+	return GS_EPARSE;
+}
+
+static int make_signature(git_signature **out, gs_repo *r, const char *who)
+{
+	char key[32];
+	const char *env_name, *env_email, *env_date;
+	char *conf_name = NULL, *conf_email = NULL;
+	const char *name, *email;
+	int64_t when;
+	int offset = 0, error = GS_ERROR;
+
+	snprintf(key, sizeof(key), "GIT_%s_NAME", who);
+	env_name = getenv(key);
+	snprintf(key, sizeof(key), "GIT_%s_EMAIL", who);
+	env_email = getenv(key);
+	snprintf(key, sizeof(key), "GIT_%s_DATE", who);
+	env_date = getenv(key);
+
+	name = env_name;
+	if (!name || !*name) {
+		if (gs_repo_config_str(&conf_name, r, "user.name") == 0 && *conf_name)
+			name = conf_name;
+		else
+			name = "git-stats";
+	}
+	email = env_email;
+	if (!email || !*email) {
+		if (gs_repo_config_str(&conf_email, r, "user.email") == 0 && *conf_email)
+			email = conf_email;
+		else
+			email = "git-stats@localhost";
+	}
+	if (env_date && *env_date) {
+		error = gs_store_parse_date(&when, &offset, env_date);
+		if (error < 0) {
+			gs_error_prefix("GIT_%s_DATE", who);
+			goto done;
+		}
+	} else {
+		time_t now = time(NULL);
+		struct tm tm;
+
+		when = (int64_t)now;
+		if (localtime_r(&now, &tm))
+			offset = (int)(tm.tm_gmtoff / 60);
+	}
+	if (git_signature_new(out, name, email, (git_time_t)when, offset) < 0) {
+		error = gs_repo_git_error("invalid identity '%s <%s>'", name, email);
+		goto done;
+	}
+	error = 0;
+done:
+	free(conf_name);
+	free(conf_email);
+	return error;
+}
+
+int gs_store_signature(git_signature **author, git_signature **committer, gs_repo *r)
+{
+	int error;
+
+	*author = *committer = NULL;
+	error = make_signature(author, r, "AUTHOR");
+	if (error < 0)
+		return error;
+	error = make_signature(committer, r, "COMMITTER");
+	if (error < 0) {
+		git_signature_free(*author);
+		*author = NULL;
+	}
+	return error;
+}
+
+/* ---------------------------------------------------------------------- */
+/* locks                                                                  */
+
+static uint64_t rng_state;
+
+static unsigned int rnd(unsigned int n)
+{
+	if (!rng_state) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		rng_state = ((uint64_t)getpid() << 32) ^ (uint64_t)ts.tv_nsec ^ (uint64_t)ts.tv_sec;
+		rng_state |= 1;
+	}
+	/* xorshift64*: jitter only, no need for quality */
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return n ? (unsigned int)((rng_state * 2685821657736338717ULL) >> 33) % n : 0;
+}
+
+static void sleep_us(unsigned int us)
+{
+	struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* Random backoff growing with the attempt: up to ~1 ms * attempt, max 25 ms. */
+static void backoff(unsigned int attempt)
+{
+	unsigned int cap = attempt * 1000u;
+
+	if (cap > 25000u)
+		cap = 25000u;
+	sleep_us(200u + rnd(cap));
+}
+
+static int mkdir_p(const char *path)
+{
+	gs_buf b = GS_BUF_INIT;
+	int error = 0;
+
+	if (gs_buf_puts(&b, path) < 0)
+		return GS_ERROR;
+	for (char *p = b.ptr + 1; ; p++) {
+		if (*p == '/' || !*p) {
+			char c = *p;
+
+			*p = '\0';
+			if (mkdir(b.ptr, 0777) < 0 && errno != EEXIST) {
+				gs_error_set("cannot create directory '%s': %s", b.ptr, strerror(errno));
+				error = GS_ERROR;
+				break;
+			}
+			*p = c;
+			if (!c)
+				break;
+		}
+	}
+	gs_buf_dispose(&b);
+	return error;
+}
+
+/* Take $GIT_DIR/stats/store.lock (flock), waiting up to LOCK_WAIT_MS. */
+static int writer_lock(int *fd_out, gs_repo *r)
+{
+	gs_buf path = GS_BUF_INIT;
+	int fd = -1, error = GS_ERROR;
+	int64_t waited_us = 0;
+
+	*fd_out = -1;
+	if (gs_buf_printf(&path, "%sstats", gs_repo_gitdir(r)) < 0 || mkdir_p(path.ptr) < 0)
+		goto done;
+	gs_buf_puts(&path, "/store.lock");
+	fd = open(path.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		gs_error_set("cannot open '%s': %s", path.ptr, strerror(errno));
+		goto done;
+	}
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		unsigned int us;
+
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK) {
+			gs_error_set("cannot lock '%s': %s", path.ptr, strerror(errno));
+			goto done;
+		}
+		if (waited_us >= (int64_t)LOCK_WAIT_MS * 1000) {
+			gs_error_set("cannot lock '%s': another git-stats writer held it for %d s",
+				     path.ptr, LOCK_WAIT_MS / 1000);
+			error = GS_ELOCKED;
+			goto done;
+		}
+		us = 500u + rnd(2000u);
+		sleep_us(us);
+		waited_us += us;
+	}
+	*fd_out = fd;
+	fd = -1;
+	error = 0;
+done:
+	if (fd >= 0)
+		close(fd);
+	gs_buf_dispose(&path);
+	return error;
+}
+
+/* ---------------------------------------------------------------------- */
+/* index and work tree                                                    */
+
+struct index_lock {
+	int fd;
+	gs_buf lock_path;  /* $GIT_DIR/index.lock */
+	gs_buf index_path; /* $GIT_DIR/index */
+	gs_buf tmp_path;   /* $GIT_DIR/stats/index.tmp.<pid> */
+};
+
+#define INDEX_LOCK_INIT { -1, GS_BUF_INIT, GS_BUF_INIT, GS_BUF_INIT }
+
+static const char marker_prefix[] = "git-stats ";
+
+/* Write "git-stats <pid> <ref> <old> <new>\n" into our index.lock. */
+static void index_lock_mark(struct index_lock *l, const char *ref, const git_oid *old,
+			    const git_oid *new_id)
+{
+	char o[GIT_OID_HEXSZ + 1], n[GIT_OID_HEXSZ + 1];
+	gs_buf b = GS_BUF_INIT;
+
+	if (old)
+		git_oid_tostr(o, sizeof(o), old);
+	if (new_id)
+		git_oid_tostr(n, sizeof(n), new_id);
+	gs_buf_printf(&b, "%s%ld %s %s %s\n", marker_prefix, (long)getpid(), ref,
+		      old ? o : "-", new_id ? n : "-");
+	if (pwrite(l->fd, b.ptr, b.size, 0) < 0 || ftruncate(l->fd, (off_t)b.size) < 0) {
+		/* the marker only helps recovery; a failure to write it is not fatal */
+	}
+	gs_buf_dispose(&b);
+}
+
+static void index_lock_dispose(struct index_lock *l)
+{
+	gs_buf_dispose(&l->lock_path);
+	gs_buf_dispose(&l->index_path);
+	gs_buf_dispose(&l->tmp_path);
+}
+
+/* Release without committing: the index stays as it was. */
+static void index_lock_rollback(struct index_lock *l)
+{
+	if (l->fd >= 0) {
+		close(l->fd);
+		l->fd = -1;
+		unlink(l->tmp_path.ptr);
+		unlink(l->lock_path.ptr);
+	}
+}
+
+/* O_EXCL-create index.lock, as git does. GS_ELOCKED when someone holds it. */
+static int index_lock_take(struct index_lock *l, gs_repo *r)
+{
+	const char *gd = gs_repo_gitdir(r);
+
+	if (!l->lock_path.size &&
+	    (gs_buf_printf(&l->lock_path, "%sindex.lock", gd) < 0 ||
+	     gs_buf_printf(&l->index_path, "%sindex", gd) < 0 ||
+	     gs_buf_printf(&l->tmp_path, "%sstats/index.tmp.%ld", gd, (long)getpid()) < 0))
+		return GS_ERROR;
+	l->fd = open(l->lock_path.ptr, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (l->fd < 0) {
+		if (errno == EEXIST) {
+			gs_error_set("cannot lock the index: '%s' exists; another git process seems "
+				     "to be running (if not, remove the file)", l->lock_path.ptr);
+			return GS_ELOCKED;
+		}
+		gs_error_set("cannot create '%s': %s", l->lock_path.ptr, strerror(errno));
+		return GS_ERROR;
+	}
+	index_lock_mark(l, "-", NULL, NULL);
+	return 0;
+}
+
+/*
+ * Load a private copy of the index: libgit2 can only write an index to
+ * the path it was opened from, and that path's ".lock" is ours already,
+ * so we copy the index aside, edit it there and rename it into place.
+ */
+static int index_load(git_index **out, struct index_lock *l)
+{
+	gs_buf data = GS_BUF_INIT;
+	int rc;
+
+	*out = NULL;
+	unlink(l->tmp_path.ptr);
+	rc = gs_file_read(&data, l->index_path.ptr, (size_t)1 << 31);
+	if (rc == 0) {
+		int fd = open(l->tmp_path.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		ssize_t w;
+
+		if (fd < 0) {
+			gs_error_set("cannot create '%s': %s", l->tmp_path.ptr, strerror(errno));
+			gs_buf_dispose(&data);
+			return GS_ERROR;
+		}
+		w = write(fd, data.ptr, data.size);
+		close(fd);
+		if (w < 0 || (size_t)w != data.size) {
+			gs_error_set("cannot write '%s'", l->tmp_path.ptr);
+			gs_buf_dispose(&data);
+			return GS_ERROR;
+		}
+	} else if (rc != GS_ENOTFOUND) {
+		gs_buf_dispose(&data);
+		return rc;
+	}
+	gs_buf_dispose(&data);
+	if (git_index_open(out, l->tmp_path.ptr) < 0)
+		return gs_repo_git_error("cannot read the index");
+	return 0;
+}
+
+/* Write the edited copy and move it over the index; releases the lock. */
+static int index_commit(struct index_lock *l, git_index *idx)
+{
+	if (git_index_write(idx) < 0)
+		return gs_repo_git_error("cannot write the index");
+	if (rename(l->tmp_path.ptr, l->index_path.ptr) < 0) {
+		gs_error_set("cannot rename '%s' to '%s': %s", l->tmp_path.ptr, l->index_path.ptr,
+			     strerror(errno));
+		return GS_ERROR;
+	}
+	close(l->fd);
+	l->fd = -1;
+	unlink(l->lock_path.ptr);
+	return 0;
+}
+
+/* What happens to one file's staged copy and work-tree copy. */
+struct local_plan {
+	int index_set;       /* set the index entry to index_oid */
+	git_oid index_oid;
+	gs_buf index_content; /* the staged content after the update */
+	int wt_write;        /* write wt_content to the work tree */
+	gs_buf wt_content;
+	int wt_exists;
+};
+
+static void plan_dispose(struct local_plan *p, size_t n)
+{
+	for (size_t i = 0; p && i < n; i++) {
+		gs_buf_dispose(&p[i].index_content);
+		gs_buf_dispose(&p[i].wt_content);
+	}
+	free(p);
+}
+
+static int read_blob(gs_buf *out, git_repository *git, const git_oid *oid, const char *path)
+{
+	git_blob *blob = NULL;
+	int error = 0;
+
+	if (git_blob_lookup(&blob, git, oid) < 0)
+		return gs_repo_git_error("cannot read '%s'", path);
+	if (gs_buf_set(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob)) < 0)
+		error = GS_ERROR;
+	git_blob_free(blob);
+	return error;
+}
+
+static int same(const gs_buf *b, const char *p, size_t n)
+{
+	return b->size == n && !memcmp(b->ptr, p, n);
+}
+
+/*
+ * Decide, before the ref moves, what the index entry and the work-tree
+ * file of `f` become. A copy equal to the old blob takes the new blob; a
+ * copy with local edits gets the same edits applied, so the user's
+ * changes stay and the update is not shown as pending. Edits that fail on
+ * a local copy abort the whole update.
+ */
+static int plan_local(struct local_plan *p, gs_txn *t, git_index *idx, const struct txn_file *f,
+		      gs_buf *old_blob)
+{
+	const git_index_entry *ie;
+	gs_buf wt = GS_BUF_INIT, wtpath = GS_BUF_INIT;
+	int staged_exists = 0, error = GS_ERROR, rc;
+	struct stat st;
+
+	gs_buf_init(&p->index_content);
+	gs_buf_init(&p->wt_content);
+	ie = git_index_get_bypath(idx, f->path, 0);
+	if (!ie && (git_index_get_bypath(idx, f->path, 1) || git_index_get_bypath(idx, f->path, 2))) {
+		gs_error_set("cannot update '%s': it has unresolved merge conflicts in the index",
+			     f->path);
+		return GS_ESTATE;
+	}
+	if (ie && git_oid_equal(&ie->id, &f->old_oid) && f->existed) {
+		p->index_set = 1;
+		git_oid_cpy(&p->index_oid, &f->new_oid);
+		if (gs_buf_set(&p->index_content, f->content.ptr, f->content.size) < 0)
+			goto done;
+		staged_exists = 1;
+	} else if (ie && git_oid_equal(&ie->id, &f->new_oid)) {
+		if (gs_buf_set(&p->index_content, f->content.ptr, f->content.size) < 0)
+			goto done;
+		staged_exists = 1;
+	} else if (ie) {
+		/* a staged edit: it gets the update too */
+		if (read_blob(&p->index_content, t->git, &ie->id, f->path) < 0)
+			goto done;
+		staged_exists = 1;
+		error = replay_edits(&p->index_content, &staged_exists, f, "the index has another file there");
+		if (error < 0) {
+			gs_error_prefix("staged copy");
+			goto done;
+		}
+		error = GS_ERROR;
+		if (git_odb_hash(&p->index_oid, p->index_content.ptr, p->index_content.size,
+				 GIT_OBJECT_BLOB) < 0)
+			goto git_fail;
+		p->index_set = !git_oid_equal(&p->index_oid, &ie->id);
+	} else if (!f->existed) {
+		/* a new file: stage it */
+		p->index_set = 1;
+		git_oid_cpy(&p->index_oid, &f->new_oid);
+		if (gs_buf_set(&p->index_content, f->content.ptr, f->content.size) < 0)
+			goto done;
+		staged_exists = 1;
+	}
+	/* else: the user staged the file's removal; the index keeps that */
+
+	if (gs_buf_printf(&wtpath, "%s%s", gs_repo_workdir(t->repo), f->path) < 0)
+		goto done;
+	if (lstat(wtpath.ptr, &st) < 0) {
+		if (errno != ENOENT) {
+			gs_error_set("cannot stat '%s': %s", wtpath.ptr, strerror(errno));
+			goto done;
+		}
+		/* deleted by the user stays deleted; a new file is written */
+		if (!f->existed) {
+			p->wt_write = 1;
+			p->wt_exists = 1;
+			if (gs_buf_set(&p->wt_content, f->content.ptr, f->content.size) < 0)
+				goto done;
+		}
+		error = 0;
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		gs_error_set("cannot update '%s' in the work tree: not a regular file", f->path);
+		goto done;
+	}
+	rc = gs_file_read(&wt, wtpath.ptr, FILE_LIMIT);
+	if (rc < 0) {
+		error = rc;
+		goto done;
+	}
+	p->wt_exists = 1;
+	if (f->existed && same(&wt, old_blob->ptr, old_blob->size)) {
+		if (gs_buf_set(&p->wt_content, f->content.ptr, f->content.size) < 0)
+			goto done;
+	} else if (same(&wt, f->content.ptr, f->content.size)) {
+		error = 0;
+		goto done;
+	} else {
+		int exists = 1;
+
+		if (gs_buf_set(&p->wt_content, wt.ptr, wt.size) < 0)
+			goto done;
+		error = replay_edits(&p->wt_content, &exists,
+				     f, "an untracked file with other content is in the way");
+		if (error < 0) {
+			gs_error_prefix("work-tree copy");
+			goto done;
+		}
+	}
+	p->wt_write = !same(&wt, p->wt_content.ptr, p->wt_content.size);
+	error = 0;
+	goto done;
+git_fail:
+	error = gs_repo_git_error("cannot hash '%s'", f->path);
+done:
+	gs_buf_dispose(&wt);
+	gs_buf_dispose(&wtpath);
+	return error;
+}
+
+static void fill_stat(git_index_entry *e, const struct stat *st)
+{
+	e->ctime.seconds = (int32_t)st->st_ctim.tv_sec;
+	e->ctime.nanoseconds = (uint32_t)st->st_ctim.tv_nsec;
+	e->mtime.seconds = (int32_t)st->st_mtim.tv_sec;
+	e->mtime.nanoseconds = (uint32_t)st->st_mtim.tv_nsec;
+	e->dev = (uint32_t)st->st_dev;
+	e->ino = (uint32_t)st->st_ino;
+	e->uid = (uint32_t)st->st_uid;
+	e->gid = (uint32_t)st->st_gid;
+	e->file_size = (uint32_t)st->st_size;
+}
+
+/*
+ * After the ref moved: write the work-tree files and the index entries
+ * the plans decided. Stat data is refreshed where the work-tree file
+ * now equals the staged blob, so `git status` needs no rehash.
+ */
+static int apply_local(gs_txn *t, git_index *idx, struct local_plan *plans)
+{
+	gs_buf wtpath = GS_BUF_INIT;
+	int error = 0;
+
+	for (size_t i = 0; i < t->nfiles; i++) {
+		const struct txn_file *f = &t->files[i];
+		struct local_plan *p = &plans[i];
+		const git_index_entry *cur;
+		git_index_entry e;
+		struct stat st;
+
+		if (!f->changed)
+			continue;
+		gs_buf_clear(&wtpath);
+		if (gs_buf_printf(&wtpath, "%s%s", gs_repo_workdir(t->repo), f->path) < 0)
+			return GS_ERROR;
+		if (p->wt_write) {
+			char *slash = strrchr(wtpath.ptr, '/');
+
+			*slash = '\0';
+			error = mkdir_p(wtpath.ptr);
+			*slash = '/';
+			if (error < 0)
+				break;
+			error = gs_file_write_atomic(wtpath.ptr, p->wt_content.ptr, p->wt_content.size,
+						     0666);
+			if (error < 0)
+				break;
+		}
+		cur = git_index_get_bypath(idx, f->path, 0);
+		if (!p->index_set && !cur)
+			continue;
+		memset(&e, 0, sizeof(e));
+		if (cur)
+			e = *cur;
+		else
+			e.mode = f->mode;
+		e.path = f->path;
+		if (p->index_set)
+			git_oid_cpy(&e.id, &p->index_oid);
+		if (p->wt_write && same(&p->wt_content, p->index_content.ptr, p->index_content.size) &&
+		    lstat(wtpath.ptr, &st) == 0) {
+			fill_stat(&e, &st);
+		} else if (p->index_set) {
+			/* size 0 "smudges" the entry: git compares contents, not stat data */
+			e.mtime.seconds = 0;
+			e.mtime.nanoseconds = 0;
+			e.file_size = 0;
+		} else {
+			continue;
+		}
+		if (git_index_add(idx, &e) < 0) {
+			error = gs_repo_git_error("cannot stage '%s'", f->path);
+			break;
+		}
+	}
+	gs_buf_dispose(&wtpath);
+	return error;
+}
+
+/* ---------------------------------------------------------------------- */
+/* recovery of a writer that died while holding index.lock                */
+
+/*
+ * Called with store.lock held, so no live git-stats writer holds
+ * index.lock. A marked index.lock is therefore stale. If its writer had
+ * already moved the ref, index entries and work-tree files still at the
+ * old blob are brought forward to the new one (local edits are left as
+ * they are: the edit functions died with the writer).
+ */
+static int recover_stale(gs_repo *r, struct index_lock *l)
+{
+	char buf[512], ref[256], old_hex[64], new_hex[64];
+	git_repository *git = gs_repo_git(r);
+	git_oid old_id, new_id, cur;
+	git_commit *oc = NULL, *nc = NULL;
+	git_tree *ot = NULL, *nt = NULL;
+	git_diff *diff = NULL;
+	git_index *idx = NULL;
+	gs_buf path = GS_BUF_INIT, content = GS_BUF_INIT;
+	const char *target;
+	ssize_t n;
+	long pid;
+	int fd, error = 0;
+
+	if (gs_buf_printf(&path, "%sindex.lock", gs_repo_gitdir(r)) < 0)
+		return GS_ERROR;
+	fd = open(path.ptr, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		goto out;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < (ssize_t)sizeof(marker_prefix) - 1 || memcmp(buf, marker_prefix, sizeof(marker_prefix) - 1))
+		goto out; /* someone else's lock: leave it */
+	buf[n] = '\0';
+	if (sscanf(buf + sizeof(marker_prefix) - 1, "%ld %255s %63s %63s", &pid, ref, old_hex,
+		   new_hex) != 4)
+		goto out;
+	/* belt and braces: never break the lock of a live process */
+	if (pid != (long)getpid() && kill((pid_t)pid, 0) == 0)
+		goto out;
+	unlink(path.ptr);
+	/* was the ref already moved? then bring index and work tree forward */
+	if (git_oid_fromstr(&old_id, old_hex) < 0 || git_oid_fromstr(&new_id, new_hex) < 0)
+		goto out;
+	if (gs_repo_target_ref(&target, r) < 0 || strcmp(target, ref) ||
+	    git_reference_name_to_id(&cur, git, ref) < 0 || !git_oid_equal(&cur, &new_id))
+		goto out;
+	if (git_commit_lookup(&oc, git, &old_id) < 0 || git_commit_lookup(&nc, git, &new_id) < 0 ||
+	    git_commit_tree(&ot, oc) < 0 || git_commit_tree(&nt, nc) < 0 ||
+	    git_diff_tree_to_tree(&diff, git, ot, nt, NULL) < 0)
+		goto out;
+	if (index_lock_take(l, r) < 0)
+		goto out;
+	if (index_load(&idx, l) < 0)
+		goto rollback;
+	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const git_index_entry *ie;
+		gs_buf wtpath = GS_BUF_INIT, wt = GS_BUF_INIT;
+		int wt_old = 0;
+
+		if (d->status != GIT_DELTA_MODIFIED && d->status != GIT_DELTA_ADDED)
+			continue;
+		gs_buf_clear(&content);
+		if (read_blob(&content, git, &d->new_file.id, d->new_file.path) < 0)
+			continue;
+		gs_buf_printf(&wtpath, "%s%s", gs_repo_workdir(r), d->new_file.path);
+		if (gs_file_read(&wt, wtpath.ptr, FILE_LIMIT) == 0) {
+			git_oid h;
+
+			if (git_odb_hash(&h, wt.ptr, wt.size, GIT_OBJECT_BLOB) == 0 &&
+			    git_oid_equal(&h, &d->old_file.id) && d->status == GIT_DELTA_MODIFIED)
+				wt_old = 1;
+		} else if (d->status == GIT_DELTA_ADDED)
+			wt_old = 1;
+		if (wt_old)
+			gs_file_write_atomic(wtpath.ptr, content.ptr, content.size, 0666);
+		ie = git_index_get_bypath(idx, d->new_file.path, 0);
+		if ((ie && git_oid_equal(&ie->id, &d->old_file.id)) ||
+		    (!ie && d->status == GIT_DELTA_ADDED)) {
+			git_index_entry e;
+
+			memset(&e, 0, sizeof(e));
+			if (ie)
+				e = *ie;
+			else
+				e.mode = d->new_file.mode;
+			e.path = d->new_file.path;
+			git_oid_cpy(&e.id, &d->new_file.id);
+			e.mtime.seconds = e.mtime.nanoseconds = 0;
+			e.file_size = 0;
+			git_index_add(idx, &e);
+		}
+		gs_buf_dispose(&wtpath);
+		gs_buf_dispose(&wt);
+	}
+	if (index_commit(l, idx) < 0)
+		goto rollback;
+	goto out;
+rollback:
+	index_lock_rollback(l);
+out:
+	git_index_free(idx);
+	git_diff_free(diff);
+	git_tree_free(ot);
+	git_tree_free(nt);
+	git_commit_free(oc);
+	git_commit_free(nc);
+	gs_buf_dispose(&path);
+	gs_buf_dispose(&content);
+	gs_error_clear();
+	return error;
+}
+
+/* ---------------------------------------------------------------------- */
+/* the update                                                             */
+
+static const char *state_name(int state)
+{
+	switch (state) {
+	case GIT_REPOSITORY_STATE_MERGE:
+		return "a merge";
+	case GIT_REPOSITORY_STATE_REVERT:
+	case GIT_REPOSITORY_STATE_REVERT_SEQUENCE:
+		return "a revert";
+	case GIT_REPOSITORY_STATE_CHERRYPICK:
+	case GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE:
+		return "a cherry-pick";
+	case GIT_REPOSITORY_STATE_BISECT:
+		return "a bisect";
+	case GIT_REPOSITORY_STATE_REBASE:
+	case GIT_REPOSITORY_STATE_REBASE_INTERACTIVE:
+	case GIT_REPOSITORY_STATE_REBASE_MERGE:
+	case GIT_REPOSITORY_STATE_APPLY_MAILBOX:
+	case GIT_REPOSITORY_STATE_APPLY_MAILBOX_OR_REBASE:
+		return "a rebase";
+	default:
+		return "another operation";
+	}
+}
+
+static const char *state_hint(int state)
+{
+	switch (state) {
+	case GIT_REPOSITORY_STATE_MERGE:
+		return "finish it with 'git commit' or abort it with 'git merge --abort'";
+	case GIT_REPOSITORY_STATE_REVERT:
+	case GIT_REPOSITORY_STATE_REVERT_SEQUENCE:
+		return "finish it with 'git revert --continue' or 'git revert --abort'";
+	case GIT_REPOSITORY_STATE_CHERRYPICK:
+	case GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE:
+		return "finish it with 'git cherry-pick --continue' or 'git cherry-pick --abort'";
+	case GIT_REPOSITORY_STATE_BISECT:
+		return "end it with 'git bisect reset', or use --ref";
+	default:
+		return "finish it with 'git rebase --continue' or 'git rebase --abort'";
+	}
+}
+
+static int check_state(gs_repo *r)
+{
+	int state = git_repository_state(gs_repo_git(r));
+
+	if (state == GIT_REPOSITORY_STATE_NONE)
+		return 0;
+	gs_error_set("cannot commit to the checked-out branch while %s is in progress: %s",
+		     state_name(state), state_hint(state));
+	return GS_ESTATE;
+}
+
+/* Outcome of one attempt. */
+enum { ATTEMPT_DONE = 0, ATTEMPT_MOVED = 1, ATTEMPT_LOCKED = 2 };
+
+/*
+ * Write blobs, tree and commit for the registered edits. *commit stays
+ * zero when nothing changed.
+ */
+static int write_commit(git_oid *commit, int *changed, gs_txn *t, const char *message,
+			const git_signature *author, const git_signature *committer)
+{
+	git_tree_update *upd = NULL;
+	git_tree *empty = NULL, *new_tree = NULL;
+	git_treebuilder *tb = NULL;
+	git_oid tree_id;
+	size_t nupd = 0;
+	int error = GS_ERROR;
+	const git_commit *parents[1];
+
+	*changed = 0;
+	upd = calloc(t->nfiles + 1, sizeof(*upd));
+	if (!upd) {
+		gs_error_set("out of memory");
+		return GS_ERROR;
+	}
+	for (size_t i = 0; i < t->nfiles; i++) {
+		struct txn_file *f = &t->files[i];
+
+		f->changed = 0;
+		if (!f->exists)
+			continue;
+		if (git_blob_create_from_buffer(&f->new_oid, t->git, f->content.ptr, f->content.size) < 0) {
+			error = gs_repo_git_error("cannot write '%s'", f->path);
+			goto done;
+		}
+		if (f->existed && git_oid_equal(&f->new_oid, &f->old_oid))
+			continue;
+		f->changed = 1;
+		upd[nupd].action = GIT_TREE_UPDATE_UPSERT;
+		upd[nupd].filemode = f->mode;
+		upd[nupd].path = f->path;
+		git_oid_cpy(&upd[nupd].id, &f->new_oid);
+		nupd++;
+	}
+	if (!nupd) {
+		error = 0;
+		goto done;
+	}
+	if (!t->tree) {
+		/* an orphan commit: start from the empty tree */
+		if (git_treebuilder_new(&tb, t->git, NULL) < 0 || git_treebuilder_write(&tree_id, tb) < 0 ||
+		    git_tree_lookup(&empty, t->git, &tree_id) < 0) {
+			error = gs_repo_git_error("cannot write the empty tree");
+			goto done;
+		}
+	}
+	if (git_tree_create_updated(&tree_id, t->git, t->tree ? t->tree : empty, nupd, upd) < 0) {
+		error = gs_repo_git_error("cannot write tree");
+		goto done;
+	}
+	if (t->tree && git_oid_equal(&tree_id, git_tree_id(t->tree))) {
+		error = 0;
+		goto done;
+	}
+	if (git_tree_lookup(&new_tree, t->git, &tree_id) < 0) {
+		error = gs_repo_git_error("cannot read the new tree");
+		goto done;
+	}
+	parents[0] = t->base;
+	if (git_commit_create(commit, t->git, NULL, author, committer, NULL, message, new_tree,
+			      t->base ? 1 : 0, parents) < 0) {
+		error = gs_repo_git_error("cannot write commit");
+		goto done;
+	}
+	*changed = 1;
+	error = 0;
+done:
+	git_tree_free(new_tree);
+	git_tree_free(empty);
+	git_treebuilder_free(tb);
+	free(upd);
+	return error;
+}
+
+/* Move `ref` from the snapshot's commit to `commit` (compare-and-swap). */
+static int move_ref(gs_txn *t, const char *ref, const git_oid *commit, const char *message)
+{
+	git_reference *out = NULL;
+	gs_buf log = GS_BUF_INIT;
+	const char *nl = strchr(message, '\n');
+	int rc;
+
+	gs_buf_printf(&log, "%s: %.*s", t->base ? "commit" : "commit (initial)",
+		      nl ? (int)(nl - message) : (int)strlen(message), message);
+	if (t->base)
+		rc = git_reference_create_matching(&out, t->git, ref, commit, 1, git_commit_id(t->base),
+						   log.ptr);
+	else
+		rc = git_reference_create(&out, t->git, ref, commit, 0, log.ptr);
+	gs_buf_dispose(&log);
+	git_reference_free(out);
+	if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS)
+		return ATTEMPT_MOVED;
+	if (rc == GIT_ELOCKED) {
+		gs_repo_git_error("cannot lock '%s'", ref);
+		return ATTEMPT_LOCKED;
+	}
+	if (rc < 0)
+		return gs_repo_git_error("cannot update '%s'", ref);
+	return ATTEMPT_DONE;
+}
+
+/* Read the snapshot: the ref's commit and tree (none while unborn). */
+static int snapshot(gs_txn *t, const char *ref)
+{
+	git_oid id;
+	int rc = git_reference_name_to_id(&id, t->git, ref);
+
+	if (rc == GIT_ENOTFOUND)
+		return 0;
+	if (rc < 0)
+		return gs_repo_git_error("cannot read '%s'", ref);
+	if (git_commit_lookup(&t->base, t->git, &id) < 0)
+		return gs_repo_git_error("'%s' does not point to a commit", ref);
+	if (git_commit_tree(&t->tree, t->base) < 0)
+		return gs_repo_git_error("cannot read the tree of '%s'", ref);
+	return 0;
+}
+
+static int attempt_once(gs_store_result *out, gs_txn *t, const char *ref, int is_head,
+			const char *message, gs_store_txn_fn fn, void *payload)
+{
+	const git_signature *author, *committer;
+	git_signature *a = NULL, *c = NULL;
+	struct index_lock lock = INDEX_LOCK_INIT;
+	struct local_plan *plans = NULL;
+	git_index *idx = NULL;
+	gs_buf old_blob = GS_BUF_INIT;
+	git_oid commit;
+	int changed = 0, error, rc;
+
+	memset(&commit, 0, sizeof(commit));
+	if (is_head) {
+		error = check_state(t->repo);
+		if (error < 0)
+			goto done;
+		/* hold index.lock from the snapshot until index and work tree follow */
+		error = index_lock_take(&lock, t->repo);
+		if (error == GS_ELOCKED) {
+			error = ATTEMPT_LOCKED;
+			goto done;
+		}
+		if (error < 0)
+			goto done;
+	}
+	error = snapshot(t, ref);
+	if (error < 0)
+		goto done;
+	t->message = message;
+	error = fn(t, payload);
+	if (error < 0)
+		goto done;
+	message = t->message;
+	if (!message || !*message) {
+		gs_error_set("no commit message given");
+		error = GS_EUSAGE;
+		goto done;
+	}
+	error = gs_store_signature(&a, &c, t->repo);
+	if (error < 0)
+		goto done;
+	author = a;
+	committer = c;
+	error = write_commit(&commit, &changed, t, message, author, committer);
+	if (error < 0)
+		goto done;
+	if (!changed) {
+		out->changed = 0;
+		error = ATTEMPT_DONE;
+		goto done;
+	}
+	if (is_head) {
+		error = index_load(&idx, &lock);
+		if (error < 0)
+			goto done;
+		plans = calloc(t->nfiles + 1, sizeof(*plans));
+		if (!plans) {
+			gs_error_set("out of memory");
+			error = GS_ERROR;
+			goto done;
+		}
+		for (size_t i = 0; i < t->nfiles; i++) {
+			struct txn_file *f = &t->files[i];
+
+			gs_buf_init(&plans[i].index_content);
+			gs_buf_init(&plans[i].wt_content);
+			if (!f->changed)
+				continue;
+			gs_buf_clear(&old_blob);
+			if (f->existed && read_blob(&old_blob, t->git, &f->old_oid, f->path) < 0) {
+				error = GS_ERROR;
+				goto done;
+			}
+			error = plan_local(&plans[i], t, idx, f, &old_blob);
+			if (error < 0)
+				goto done;
+		}
+		index_lock_mark(&lock, ref, gs_txn_base(t), &commit);
+	}
+	rc = move_ref(t, ref, &commit, message);
+	if (rc != ATTEMPT_DONE) {
+		error = rc;
+		goto done;
+	}
+	git_oid_cpy(&out->commit, &commit);
+	out->changed = 1;
+	if (is_head) {
+		/* the commit is made; from here on errors leave it in place and say so */
+		error = apply_local(t, idx, plans);
+		if (error == 0)
+			error = index_commit(&lock, idx);
+		if (error < 0) {
+			gs_error_prefix("committed %s to '%s', but the work tree or index did not follow",
+					git_oid_tostr_s(&commit), ref);
+			goto done;
+		}
+	}
+	error = ATTEMPT_DONE;
+done:
+	index_lock_rollback(&lock);
+	index_lock_dispose(&lock);
+	plan_dispose(plans, t->nfiles);
+	git_index_free(idx);
+	git_signature_free(a);
+	git_signature_free(c);
+	gs_buf_dispose(&old_blob);
+	return error;
+}
+
+int gs_store_update(gs_store_result *out, gs_repo *r, const char *message, gs_store_txn_fn fn,
+		    void *payload)
+{
+	gs_txn t;
+	const char *ref;
+	int lock_fd = -1, is_head, error;
+	unsigned int moved = 0, locked = 0;
+
+	memset(out, 0, sizeof(*out));
+	memset(&t, 0, sizeof(t));
+	t.repo = r;
+	t.git = gs_repo_git(r);
+	error = gs_repo_target_ref(&ref, r);
+	if (error < 0)
+		return error;
+	is_head = gs_repo_target_is_head(r);
+	if (is_head < 0)
+		return is_head;
+	error = writer_lock(&lock_fd, r);
+	if (error < 0)
+		return error;
+	if (is_head) {
+		struct index_lock l = INDEX_LOCK_INIT;
+
+		recover_stale(r, &l);
+		index_lock_dispose(&l);
+	}
+	for (t.attempt = 1; t.attempt <= GS_STORE_MAX_ATTEMPTS; t.attempt++) {
+		out->attempts = t.attempt;
+		error = attempt_once(out, &t, ref, is_head, message, fn, payload);
+		txn_reset(&t);
+		if (error <= 0)
+			goto done;
+		if (error == ATTEMPT_MOVED)
+			moved++;
+		else
+			locked++;
+		backoff(t.attempt);
+	}
+	if (locked > moved) {
+		gs_error_prefix("cannot update '%s' after %u attempts", ref, GS_STORE_MAX_ATTEMPTS);
+		error = GS_ELOCKED;
+	} else {
+		gs_error_set("cannot update '%s': ref moved %u times while updating (%u lock waits); "
+			     "giving up after %u attempts", ref, moved, locked, GS_STORE_MAX_ATTEMPTS);
+		error = GS_ECONFLICT;
+	}
+done:
+	if (error < 0)
+		memset(&out->commit, 0, sizeof(out->commit)), out->changed = out->changed && error >= 0;
+	if (lock_fd >= 0)
+		close(lock_fd);
+	return error;
+}
