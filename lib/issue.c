@@ -729,8 +729,16 @@ static cJSON *node_json(yaml_document_t *doc, yaml_node_t *n, int depth)
 
 			if (!k || k->type != YAML_SCALAR_NODE)
 				continue;
-			cJSON_AddItemToObject(v, (const char *)k->data.scalar.value,
-					      node_json(doc, yaml_document_get_node(doc, p->value), depth + 1));
+			yaml_node_t *val = yaml_document_get_node(doc, p->value);
+
+			/* ids are names, not numbers: "012" must stay "012" */
+			if (depth == 0 && !strcmp((const char *)k->data.scalar.value, "id") && val &&
+			    val->type == YAML_SCALAR_NODE)
+				cJSON_AddItemToObject(v, "id", scalar_json((const char *)val->data.scalar.value,
+									   val->data.scalar.length, 0));
+			else
+				cJSON_AddItemToObject(v, (const char *)k->data.scalar.value,
+						      node_json(doc, val, depth + 1));
 		}
 		return v;
 	default:
@@ -804,7 +812,7 @@ int gs_issue_fm_json(cJSON **out, const gs_fm *fm)
 				gs_error_clear();
 				continue;
 			}
-			cJSON_AddItemToObject(obj, key, scalar_json(val, strlen(val), 1));
+			cJSON_AddItemToObject(obj, key, scalar_json(val, strlen(val), strcmp(key, "id") != 0));
 			free(val);
 		}
 	}

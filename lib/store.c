@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -823,8 +824,9 @@ static int plan_local(struct local_plan *p, gs_txn *t, git_index *idx, const str
 			goto done;
 		}
 		error = GS_ERROR;
-		if (git_odb_hash(&p->index_oid, p->index_content.ptr, p->index_content.size,
-				 GIT_OBJECT_BLOB) < 0)
+		/* the staged blob must exist: the index will name it */
+		if (git_blob_create_from_buffer(&p->index_oid, t->git, p->index_content.ptr,
+						p->index_content.size) < 0)
 			goto git_fail;
 		p->index_set = !git_oid_equal(&p->index_oid, &ie->id);
 	} else if (!f->existed) {
@@ -886,7 +888,7 @@ static int plan_local(struct local_plan *p, gs_txn *t, git_index *idx, const str
 	error = 0;
 	goto done;
 git_fail:
-	error = gs_repo_git_error("cannot hash '%s'", f->path);
+	error = gs_repo_git_error("cannot write the staged copy of '%s'", f->path);
 done:
 	gs_buf_dispose(&wt);
 	gs_buf_dispose(&wtpath);

@@ -1,0 +1,71 @@
+#!/bin/sh
+# A dedicated ref (stats.ref / --ref): no work tree involved, created as
+# an orphan commit on first use, and it works in a bare repository.
+. "$(dirname "$0")/test-lib.sh"
+
+test_expect_success 'init --ref creates the ref as an orphan commit and sets stats.ref' '
+	test_create_repo repo &&
+	(cd repo && git stats init --ref issues >out &&
+	 grep "refs/heads/issues" out &&
+	 test "$(git config stats.ref)" = refs/heads/issues &&
+	 test "$(git rev-list --count refs/heads/issues)" = 1 &&
+	 test -z "$(git log --format=%P -1 refs/heads/issues)" &&
+	 git ls-tree -r --name-only refs/heads/issues >files &&
+	 echo issues/.gitkeep >expect && test_cmp expect files &&
+	 git stats init --ref issues && test "$(git rev-list --count refs/heads/issues)" = 1)
+'
+
+test_expect_success 'updates go to the dedicated ref; HEAD, index and work tree stay' '
+	(cd repo &&
+	 head=$(git rev-parse HEAD) &&
+	 git stats new "On the side" && git stats set 1 state=doing &&
+	 test "$(git rev-parse HEAD)" = "$head" &&
+	 test ! -e issues && test -z "$(git status --porcelain -uno)" &&
+	 git show issues:issues/1-on-the-side.md >f && grep "^state: doing$" f &&
+	 git log --format=%s issues >log &&
+	 printf "%s\n" "stats(1): set state" "stats(1): new" "stats: init" >expect &&
+	 test_cmp expect log &&
+	 git stats show 1 >out && grep "state  *doing" out &&
+	 git stats list >out && grep "On the side" out)
+'
+
+test_expect_success '--ref overrides stats.ref; a ref that does not exist is created by new' '
+	(cd repo &&
+	 git stats new --ref refs/heads/other "Elsewhere" &&
+	 test "$(git rev-list --count other)" = 1 &&
+	 git show other:issues/1-elsewhere.md >/dev/null &&
+	 test_expect_code 1 git stats show --ref other 2 2>err && grep "not found" err)
+'
+
+test_expect_success 'a bare repository works with an explicit ref' '
+	git init -q --bare bare.git &&
+	(cd bare.git &&
+	 git stats init --ref refs/heads/issues &&
+	 git stats new "In a bare repo" >out && grep issues/1-in-a-bare-repo.md out &&
+	 git stats set 1 state=closed owner=bob &&
+	 git show refs/heads/issues:issues/1-in-a-bare-repo.md >f &&
+	 grep "^state: closed$" f && grep "^owner: bob$" f &&
+	 git stats show 1 --json >json && grep "\"owner\":\"bob\"" json &&
+	 git fsck --strict)
+'
+
+test_expect_success 'a bare repository without a ref uses the branch HEAD names' '
+	git init -q --bare bare2.git &&
+	(cd bare2.git && git stats new "First" &&
+	 git show main:issues/1-first.md >/dev/null)
+'
+
+test_expect_success 'GIT_DIR is respected' '
+	(GIT_DIR=bare.git git stats show 1 >out) && grep "state  *closed" out &&
+	(cd repo && GIT_DIR=../bare.git git stats list >../out2) && grep "In a bare repo" out2
+'
+
+test_expect_success 'stats.issuesDir moves the issues; escaping it is refused' '
+	(cd repo && git config stats.issuesDir docs/tasks &&
+	 git stats new "Nested" >out && grep "^docs/tasks/1-nested.md$" out &&
+	 git config stats.issuesDir ../outside &&
+	 test_expect_code 2 git stats list 2>err && grep "stats.issuesDir" err &&
+	 git config stats.issuesDir issues)
+'
+
+test_done

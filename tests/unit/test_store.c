@@ -1,0 +1,286 @@
+/*
+ * The commit path against a real (temporary, bare) repository: orphan
+ * creation, edits, no-change, aborts, and the compare-and-swap retry.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gs/gs.h"
+
+struct fixture {
+	char dir[64];
+	gs_repo *repo;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	git_repository *g = NULL;
+	git_libgit2_init();
+	snprintf(f->dir, sizeof(f->dir), "/tmp/gs-test-store.XXXXXX");
+	if (!mkdtemp(f->dir) || git_repository_init(&g, f->dir, 1) < 0)
+		return -1;
+	git_repository_free(g);
+	setenv("GIT_AUTHOR_NAME", "A U Thor", 1);
+	setenv("GIT_AUTHOR_EMAIL", "author@example.com", 1);
+	setenv("GIT_AUTHOR_DATE", "2026-03-01T10:00:00Z", 1);
+	setenv("GIT_COMMITTER_NAME", "C O Mitter", 1);
+	setenv("GIT_COMMITTER_EMAIL", "committer@example.com", 1);
+	setenv("GIT_COMMITTER_DATE", "@1772359200 +0100", 1);
+	if (gs_repo_open(&f->repo, f->dir) < 0 || gs_repo_set_ref(f->repo, "issues") < 0)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[128];
+
+	gs_repo_free(f->repo);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	git_libgit2_shutdown();
+	return 0;
+}
+
+/* Content of `path` at the tip of refs/heads/issues. */
+static char *tip_file(struct fixture *f, const char *path)
+{
+	git_object *obj = NULL;
+	gs_buf spec = GS_BUF_INIT;
+	char *s;
+
+	gs_buf_printf(&spec, "refs/heads/issues:%s", path);
+	if (git_revparse_single(&obj, gs_repo_git(f->repo), spec.ptr) < 0) {
+		gs_buf_dispose(&spec);
+		return NULL;
+	}
+	s = strndup(git_blob_rawcontent((git_blob *)obj), (size_t)git_blob_rawsize((git_blob *)obj));
+	git_object_free(obj);
+	gs_buf_dispose(&spec);
+	return s;
+}
+
+static int create_txn(gs_txn *t, void *payload)
+{
+	return gs_txn_create(t, "issues/1-one.md", payload, strlen(payload));
+}
+
+/* Edit: append the payload string as a line. */
+static int append_edit(gs_buf *out, const char *path, const char *old, size_t len, void *payload)
+{
+	(void)path;
+	if (gs_buf_put(out, old, len) < 0 || gs_buf_printf(out, "%s\n", (const char *)payload) < 0)
+		return GS_ERROR;
+	return 0;
+}
+
+struct append {
+	const char *line;
+	struct fixture *f;
+	int interfere; /* on attempt 1, commit behind our back */
+};
+
+static int append_txn(gs_txn *t, void *payload)
+{
+	struct append *a = payload;
+	char *path = NULL;
+	int error = gs_txn_resolve(&path, t, "1");
+
+	if (error < 0)
+		return error;
+	if (a->interfere && gs_txn_attempt(t) == 1) {
+		/* another writer moves the ref between our read and our swap */
+		{
+			git_repository *g = gs_repo_git(a->f->repo);
+			git_oid tip, blob, tree_id, commit;
+			git_commit *parent = NULL;
+			git_tree *tree = NULL;
+			git_tree_update upd;
+			git_signature *sig = NULL;
+			char *old = tip_file(a->f, path);
+			gs_buf content = GS_BUF_INIT;
+
+			gs_buf_printf(&content, "%sinterloper\n", old);
+			assert_int_equal(git_reference_name_to_id(&tip, g, "refs/heads/issues"), 0);
+			assert_int_equal(git_commit_lookup(&parent, g, &tip), 0);
+			assert_int_equal(git_commit_tree(&tree, parent), 0);
+			assert_int_equal(git_blob_create_from_buffer(&blob, g, content.ptr, content.size), 0);
+			upd.action = GIT_TREE_UPDATE_UPSERT;
+			upd.filemode = GIT_FILEMODE_BLOB;
+			upd.path = path;
+			git_oid_cpy(&upd.id, &blob);
+			assert_int_equal(git_tree_create_updated(&tree_id, g, tree, 1, &upd), 0);
+			git_tree_free(tree);
+			assert_int_equal(git_tree_lookup(&tree, g, &tree_id), 0);
+			assert_int_equal(git_signature_now(&sig, "x", "x@y"), 0);
+			assert_int_equal(git_commit_create_v(&commit, g, "refs/heads/issues", sig, sig, NULL,
+							     "interloper", tree, 1, parent), 0);
+			git_signature_free(sig);
+			git_tree_free(tree);
+			git_commit_free(parent);
+			gs_buf_dispose(&content);
+			free(old);
+		}
+	}
+	error = gs_txn_edit(t, path, append_edit, (void *)a->line);
+	free(path);
+	return error;
+}
+
+static void test_store_creates_the_dedicated_ref_as_an_orphan_commit(void **state)
+{
+	struct fixture *f = *state;
+	gs_store_result res;
+	git_commit *c = NULL;
+	char *s;
+
+	assert_int_equal(gs_store_update(&res, f->repo, "stats(1): new", create_txn, (void *)"---\nid: 1\n---\n"), 0);
+	assert_true(res.changed);
+	assert_int_equal(res.attempts, 1);
+	assert_int_equal(git_commit_lookup(&c, gs_repo_git(f->repo), &res.commit), 0);
+	assert_int_equal(git_commit_parentcount(c), 0);
+	assert_string_equal(git_commit_message(c), "stats(1): new");
+	assert_string_equal(git_commit_author(c)->name, "A U Thor");
+	assert_int_equal(git_commit_author(c)->when.time, 1772359200);
+	assert_int_equal(git_commit_committer(c)->when.offset, 60);
+	git_commit_free(c);
+	s = tip_file(f, "issues/1-one.md");
+	assert_string_equal(s, "---\nid: 1\n---\n");
+	free(s);
+}
+
+static void test_store_edit_commits_on_top_of_the_tip(void **state)
+{
+	struct fixture *f = *state;
+	struct append a = { "first", f, 0 };
+	gs_store_result res;
+	char *s;
+
+	assert_int_equal(gs_store_update(&res, f->repo, "m", create_txn, (void *)"---\nid: 1\n---\n"), 0);
+	assert_int_equal(gs_store_update(&res, f->repo, "stats(1): append", append_txn, &a), 0);
+	assert_true(res.changed);
+	s = tip_file(f, "issues/1-one.md");
+	assert_string_equal(s, "---\nid: 1\n---\nfirst\n");
+	free(s);
+}
+
+static void test_store_redoes_the_transaction_when_the_ref_moved(void **state)
+{
+	struct fixture *f = *state;
+	struct append a = { "mine", f, 1 };
+	gs_store_result res;
+	char *s;
+
+	assert_int_equal(gs_store_update(&res, f->repo, "m", create_txn, (void *)"---\nid: 1\n---\n"), 0);
+	assert_int_equal(gs_store_update(&res, f->repo, "stats(1): append", append_txn, &a), 0);
+	assert_int_equal(res.attempts, 2);
+	s = tip_file(f, "issues/1-one.md");
+	/* both updates are there: nothing lost */
+	assert_string_equal(s, "---\nid: 1\n---\ninterloper\nmine\n");
+	free(s);
+}
+
+static int nochange_edit(gs_buf *out, const char *path, const char *old, size_t len, void *payload)
+{
+	(void)out, (void)path, (void)old, (void)len, (void)payload;
+	return GS_STORE_NOCHANGE;
+}
+
+static int nochange_txn(gs_txn *t, void *payload)
+{
+	(void)payload;
+	return gs_txn_edit(t, "issues/1-one.md", nochange_edit, NULL);
+}
+
+static int failing_edit(gs_buf *out, const char *path, const char *old, size_t len, void *payload)
+{
+	(void)out, (void)old, (void)len, (void)payload;
+	gs_error_set("cannot parse '%s'", path);
+	return GS_EPARSE;
+}
+
+static int failing_txn(gs_txn *t, void *payload)
+{
+	int error = gs_txn_create(t, "issues/2-two.md", "x", 1);
+
+	(void)payload;
+	if (error < 0)
+		return error;
+	return gs_txn_edit(t, "issues/1-one.md", failing_edit, NULL);
+}
+
+static int escape_txn(gs_txn *t, void *payload)
+{
+	(void)payload;
+	return gs_txn_create(t, "issues/../evil.md", "x", 1);
+}
+
+static void test_store_makes_no_commit_without_change_or_on_error(void **state)
+{
+	struct fixture *f = *state;
+	gs_store_result res;
+	git_oid before, after;
+
+	assert_int_equal(gs_store_update(&res, f->repo, "m", create_txn, (void *)"---\nid: 1\n---\n"), 0);
+	assert_int_equal(git_reference_name_to_id(&before, gs_repo_git(f->repo), "refs/heads/issues"), 0);
+	assert_int_equal(gs_store_update(&res, f->repo, "m", nochange_txn, NULL), 0);
+	assert_false(res.changed);
+	assert_int_equal(gs_store_update(&res, f->repo, "m", failing_txn, NULL), GS_EPARSE);
+	assert_string_equal(gs_error_last(), "cannot parse 'issues/1-one.md'");
+	assert_int_equal(gs_store_update(&res, f->repo, "m", escape_txn, NULL), GS_EUSAGE);
+	assert_int_equal(gs_store_update(&res, f->repo, "m", create_txn, (void *)"again"), GS_EEXISTS);
+	assert_int_equal(git_reference_name_to_id(&after, gs_repo_git(f->repo), "refs/heads/issues"), 0);
+	assert_true(git_oid_equal(&before, &after));
+}
+
+static void test_store_parse_date_reads_git_formats(void **state)
+{
+	int64_t t;
+	int off;
+
+	(void)state;
+	assert_int_equal(gs_store_parse_date(&t, &off, "2026-03-01T10:00:00Z"), 0);
+	assert_int_equal(t, 1772359200);
+	assert_int_equal(off, 0);
+	assert_int_equal(gs_store_parse_date(&t, &off, "@1772359200 +0100"), 0);
+	assert_int_equal(t, 1772359200);
+	assert_int_equal(off, 60);
+	assert_int_equal(gs_store_parse_date(&t, &off, "1772359200 -0530"), 0);
+	assert_int_equal(off, -330);
+	assert_int_equal(gs_store_parse_date(&t, &off, "2026-03-01T11:00:00+01:00"), 0);
+	assert_int_equal(t, 1772359200);
+	assert_int_equal(off, 60);
+	assert_int_equal(gs_store_parse_date(&t, &off, "2026-03-01 11:00:00 +0100"), 0);
+	assert_int_equal(t, 1772359200);
+	assert_int_equal(off, 60);
+	assert_int_equal(gs_store_parse_date(&t, &off, "Sun, 1 Mar 2026 10:00:00 +0000"), 0);
+	assert_int_equal(t, 1772359200);
+	assert_int_equal(gs_store_parse_date(&t, &off, "yesterday"), GS_EPARSE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_store_creates_the_dedicated_ref_as_an_orphan_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_edit_commits_on_top_of_the_tip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_redoes_the_transaction_when_the_ref_moved, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_makes_no_commit_without_change_or_on_error, setup, teardown),
+		cmocka_unit_test(test_store_parse_date_reads_git_formats),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
