@@ -4,6 +4,9 @@
  * it with a YAML file because prices change faster than releases.
  */
 #include "gs/pricing.h"
+#include "gs/frontmatter.h"
+
+#include <git2.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -495,5 +498,96 @@ done:
 	if (have_doc)
 		yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
+	return error;
+}
+
+/* --- the repository's table ------------------------------------------- */
+
+/* The file at the target ref's tree; GS_ENOTFOUND when it is not there. */
+static int read_at_ref(gs_buf *out, const char **refname, gs_repo *r, const char *path)
+{
+	git_repository *git = gs_repo_git(r);
+	git_reference *ref = NULL;
+	git_object *tree = NULL;
+	git_tree_entry *e = NULL;
+	git_blob *blob = NULL;
+	int error = GS_ENOTFOUND;
+
+	if (gs_repo_target_ref(refname, r) < 0 || git_reference_lookup(&ref, git, *refname) < 0)
+		goto done; /* detached or unborn: nothing committed to read */
+	if (git_reference_peel(&tree, ref, GIT_OBJECT_TREE) < 0) {
+		error = gs_repo_git_error("cannot read '%s'", *refname);
+		goto done;
+	}
+	if (git_tree_entry_bypath(&e, (git_tree *)tree, path) < 0)
+		goto done;
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
+	    git_blob_lookup(&blob, git, git_tree_entry_id(e)) < 0) {
+		gs_error_set("cannot read '%s' at '%s': not a file", path, *refname);
+		error = GS_ERROR;
+		goto done;
+	}
+	error = gs_buf_put(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+done:
+	git_blob_free(blob);
+	git_tree_entry_free(e);
+	git_object_free(tree);
+	git_reference_free(ref);
+	if (error == GS_ENOTFOUND)
+		gs_error_clear();
+	return error;
+}
+
+int gs_pricing_load_repo(gs_pricing **out, gs_buf *source, gs_repo *r)
+{
+	gs_pricing *p = NULL;
+	gs_buf data = GS_BUF_INIT, full = GS_BUF_INIT, desc = GS_BUF_INIT;
+	char *conf = NULL;
+	const char *path = GS_PRICING_DEFAULT_FILE, *refname = NULL;
+	int error, found = 0;
+
+	*out = NULL;
+	if ((error = gs_pricing_new(&p)) < 0)
+		goto done;
+	error = gs_repo_config_str(&conf, r, "stats.pricingFile");
+	if (error < 0 && error != GS_ENOTFOUND)
+		goto done;
+	if (error == 0 && *conf)
+		path = conf;
+	if (path[0] == '/') {
+		error = gs_file_read(&data, path, GS_FM_MAX_SIZE);
+		found = error == 0;
+		gs_buf_printf(&desc, "'%s'", path);
+	} else {
+		if (gs_repo_workdir(r)) {
+			gs_buf_printf(&full, "%s%s", gs_repo_workdir(r), path);
+			error = gs_file_read(&data, full.ptr, GS_FM_MAX_SIZE);
+			found = error == 0;
+			if (found)
+				gs_buf_printf(&desc, "'%s' in the work tree", path);
+		}
+		if (!found) {
+			gs_buf_clear(&data);
+			error = read_at_ref(&data, &refname, r, path);
+			found = error == 0;
+			if (found)
+				gs_buf_printf(&desc, "'%s' at %s", path, refname);
+		}
+	}
+	if (!found && error != GS_ENOTFOUND)
+		goto done;
+	if (found && (error = gs_pricing_load_yaml(p, data.ptr, data.size, path)) < 0)
+		goto done;
+	if (source && found)
+		gs_buf_puts(source, desc.ptr);
+	*out = p;
+	p = NULL;
+	error = 0;
+done:
+	gs_pricing_free(p);
+	free(conf);
+	gs_buf_dispose(&data);
+	gs_buf_dispose(&full);
+	gs_buf_dispose(&desc);
 	return error;
 }

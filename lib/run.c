@@ -497,7 +497,7 @@ static int json_str(char **out, const cJSON *o, const char *key)
 	return dup_str(out, v->valuestring);
 }
 
-static int parse_block_json(gs_run *run, const char *json, size_t len, size_t line)
+int gs_run_parse_json(gs_run *run, const char *json, size_t len, size_t line)
 {
 	cJSON *o = cJSON_ParseWithLength(json, len), *models, *m;
 	const cJSON *v;
@@ -610,7 +610,7 @@ int gs_run_parse_body(gs_run **runs, size_t *n, const char *text, size_t len)
 				arr = grown;
 				alloc = na;
 			}
-			if ((error = parse_block_json(&arr[count], p + mlen,
+			if ((error = gs_run_parse_json(&arr[count], p + mlen,
 						      (size_t)(q - 3 - (p + mlen)), line)) < 0)
 				goto done;
 			count++;

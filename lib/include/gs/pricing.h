@@ -9,6 +9,7 @@
 #define GS_PRICING_H
 
 #include "gs/common.h"
+#include "gs/repo.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -54,6 +55,18 @@ void gs_pricing_free(gs_pricing *p);
  * bad YAML, unknown fields, negative or non-numeric prices.
  */
 int gs_pricing_load_yaml(gs_pricing *p, const char *data, size_t len, const char *name);
+
+/*
+ * The effective table of a repository: built-in rows overridden by the
+ * file named by git config stats.pricingFile (default
+ * GS_PRICING_DEFAULT_FILE; relative to the repository root, or
+ * absolute). The file is read from the work tree when the repository has
+ * one and the file exists there (so edits apply before they are
+ * committed), else from the target ref's tree, else there is none.
+ * `source` (may be NULL) receives where it was read ("'.gitstats/pricing.yml'
+ * in the work tree", "... at refs/heads/issues") or stays empty.
+ */
+int gs_pricing_load_repo(gs_pricing **out, gs_buf *source, gs_repo *r);
 
 /* Number of rows and the i-th row, sorted by provider then model (borrowed). */
 size_t gs_pricing_count(const gs_pricing *p);

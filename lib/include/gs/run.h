@@ -34,6 +34,8 @@
 
 #include "gs/common.h"
 #include "gs/pricing.h"
+#include "gs/repo.h"
+#include "gs/store.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -245,6 +247,34 @@ typedef struct {
 int gs_run_check(gs_run_drift **drift, size_t *n, gs_buf *fixed, const char *doc, size_t len,
 		 const char *path);
 void gs_run_drift_free(gs_run_drift *drift, size_t n);
+
+/*
+ * Parse the JSON object of a run block's comment (as written by
+ * gs_run_json_format) into `run`. GS_EPARSE with a message naming `line`.
+ */
+int gs_run_parse_json(gs_run *run, const char *json, size_t len, size_t line);
+
+/* --- committing runs (needs a repository) -------------------------------- */
+
+/* Flags of gs_run_record. */
+#define GS_RUN_RECORD_PARTIAL 1u /* skip runs whose issue fails instead of aborting */
+
+/*
+ * Record `runs` (each with `issue` set, finished by gs_run_finish) in one
+ * commit on the target ref through gs_store_update. `status` (n entries,
+ * may be NULL) receives 0 for a recorded run, GS_RUN_DUPLICATE for a run
+ * already recorded, or (with GS_RUN_RECORD_PARTIAL) the negative error of
+ * a run that was skipped; `paths` (may be NULL) the issue file of each run
+ * (caller frees each and the array with gs_run_record_paths_free).
+ * Without GS_RUN_RECORD_PARTIAL any failure aborts with nothing changed.
+ * `message` NULL: `stats(<issue>): record run <id>` / `record N runs`.
+ * Returns 0 (see res->changed), or the store's errors (GS_ELOCKED,
+ * GS_ECONFLICT, GS_ESTATE...) and the runs' (GS_ENOTFOUND, GS_EPARSE,
+ * GS_EOVERFLOW, GS_EAMBIGUOUS).
+ */
+int gs_run_record(gs_store_result *res, int *status, char ***paths, gs_repo *r,
+		  const gs_run *runs, size_t n, const char *message, unsigned int flags);
+void gs_run_record_paths_free(char **paths, size_t n);
 
 #ifdef __cplusplus
 }
