@@ -853,14 +853,21 @@ int gs_usage_report_text(gs_buf *out, const gs_usage_report *r, unsigned int fla
 	if (gs_report_table_rule(t) < 0 || text_row(t, r, &r->totals, 1, max_tokens, flags) < 0 ||
 	    gs_report_table_render(out, t, (flags & GS_USAGE_TEXT_COLOR) != 0) < 0)
 		goto done;
-	if (r->totals.unknown_cost_sessions &&
-	    gs_buf_printf(out, "\n* %lld %s of unknown cost (model without a price) are left "
-			       "out of the costs marked *.\n",
-			  (long long)r->totals.unknown_cost_sessions,
-			  r->totals.unknown_cost_sessions == 1
-				  ? (r->source == GS_USAGE_SOURCE_ISSUES ? "run" : "session")
-				  : unit) < 0)
-		goto done;
+	if (r->totals.unknown_cost_sessions) {
+		gs_buf n = GS_BUF_INIT;
+		int e = gs_report_fmt_int(&n, r->totals.unknown_cost_sessions);
+
+		if (!e)
+			e = gs_buf_printf(out, "\n* %s %s of unknown cost (model without a price) are "
+					       "left out of the costs marked *.\n",
+					  n.ptr,
+					  r->totals.unknown_cost_sessions > 1 ? unit
+					  : r->source == GS_USAGE_SOURCE_ISSUES ? "run"
+										: "session");
+		gs_buf_dispose(&n);
+		if (e < 0)
+			goto done;
+	}
 	error = 0;
 done:
 	gs_report_table_free(t);

@@ -15,7 +15,7 @@
 #define BOM 0x01020304u
 #define HEADER_SIZE 48
 #define ENTRY_SIZE 28
-#define RUN_SIZE 68
+#define RUN_SIZE 72
 /* A report over 10,000 issues x 20 runs makes ~14 MB; refuse absurd files. */
 #define FILE_LIMIT ((size_t)1 << 31)
 
@@ -432,9 +432,10 @@ static int parse(gs_usage_cache *c, const unsigned char *p, size_t size, int *oo
 		memcpy(&o->duration_ms, r + 40, 8);
 		memcpy(&o->cost_nanos, r + 48, 8);
 		o->model = rd32(r + 56);
-		o->session = rd32(r + 60);
-		o->flags = rd32(r + 64);
-		if (o->model >= nstr || o->session >= nstr)
+		o->provider = rd32(r + 60);
+		o->session = rd32(r + 64);
+		o->flags = rd32(r + 68);
+		if (o->model >= nstr || o->provider >= nstr || o->session >= nstr)
 			return 0;
 	}
 	c->nruns = (size_t)nruns;
@@ -517,7 +518,7 @@ int gs_usage_cache_save(gs_usage_cache *c, const char *path)
 		goto done;
 	for (i = 0; i < c->n; i++) {
 		const struct entry *e = &c->entries[i];
-		uint32_t ids[2];
+		uint32_t ids[3];
 		size_t k;
 
 		if (prune && !e->used)
@@ -530,8 +531,9 @@ int gs_usage_cache_save(gs_usage_cache *c, const char *path)
 				k = 1;
 			} else {
 				ids[0] = c->runs[e->first + j - 1].model;
-				ids[1] = c->runs[e->first + j - 1].session;
-				k = 2;
+				ids[1] = c->runs[e->first + j - 1].provider;
+				ids[2] = c->runs[e->first + j - 1].session;
+				k = 3;
 			}
 			while (k--) {
 				const char *s = gs_usage_cache_str(c, ids[k]);
@@ -572,7 +574,8 @@ int gs_usage_cache_save(gs_usage_cache *c, const char *path)
 					 r->cost_nanos };
 
 			if (gs_buf_put(&img, v, sizeof(v)) < 0 || put32(&img, remap[r->model]) < 0 ||
-			    put32(&img, remap[r->session]) < 0 || put32(&img, r->flags) < 0)
+			    put32(&img, remap[r->provider]) < 0 || put32(&img, remap[r->session]) < 0 ||
+			    put32(&img, r->flags) < 0)
 				goto done;
 		}
 	}

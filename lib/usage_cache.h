@@ -11,7 +11,8 @@
  *   u64 nstrings, u64 string_bytes, u64 nentries, u64 nruns,
  *   strings  string_bytes bytes of NUL-terminated strings, id 0 is ""
  *   entries  nentries x (20-byte blob id, u32 issue-id string, u32 nruns)
- *   runs     nruns x (7 x i64, u32 model, u32 session, u32 flags),
+ *   runs     nruns x (7 x i64, u32 model, u32 provider, u32 session,
+ *            u32 flags),
  *            in entry order
  *   u64 checksum of everything before it
  *
@@ -41,6 +42,7 @@ typedef struct {
 	int64_t duration_ms;
 	int64_t cost_nanos; /* USD x 1e9; meaningful with GS_USAGE_RUN_COST_KNOWN */
 	uint32_t model;     /* string id, 0 = none */
+	uint32_t provider;  /* string id as recorded, 0 = none (derive from model) */
 	uint32_t session;   /* string id, 0 = none */
 	uint32_t flags;     /* GS_USAGE_RUN_* */
 } gs_usage_cache_run;

@@ -22,7 +22,10 @@
 #define GS_USAGE_H
 
 #include "gs/common.h"
+#include "gs/pricing.h"
 #include "gs/time.h"
+
+#include <git2/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -141,6 +144,49 @@ int gs_usage_report_csv(gs_buf *out, const gs_usage_report *r);
 /* The human report: a title line, the aligned table with a totals row,
  * and footnotes (unknown costs). */
 int gs_usage_report_text(gs_buf *out, const gs_usage_report *r, unsigned int flags);
+
+/* --- sources ------------------------------------------------------------ */
+
+/* What gs_usage_add_issues did (for tests, the benchmark and --verbose). */
+typedef struct {
+	size_t files;     /* issue files at the tree */
+	size_t parsed;    /* blobs read and parsed (cache misses) */
+	size_t cached;    /* blobs answered by the cache */
+	size_t runs;      /* run blocks seen, in the window or not */
+	int cache_loaded; /* a valid cache file was read */
+	int cache_saved;  /* the cache file was rewritten */
+} gs_usage_scan;
+
+/*
+ * `$GIT_DIR/stats/usage-cache` of `repo` (the common dir, so linked
+ * worktrees share it), into `out` (replaced).
+ */
+int gs_usage_cache_path(gs_buf *out, git_repository *repo);
+
+/*
+ * Add the runs of every issue file in `issues_dir` of `root` (a root
+ * tree; NULL for an unborn ref) to `r`. Each run counts under the
+ * issue's id (frontmatter id, else the file name's), its recorded
+ * provider, else the provider `pricing` (may be NULL) or the name gives.
+ *
+ * With `cache_path` (NULL: no cache), blobs already summarised there are
+ * not read; new summaries are added and the file rewritten atomically.
+ * A missing, corrupt or unwritable cache changes nothing but speed.
+ * `stats` may be NULL. GS_EPARSE names the file whose run block is
+ * malformed; GS_ERROR on a repository read failure.
+ */
+int gs_usage_add_issues(gs_usage_scan *stats, gs_usage_report *r, git_repository *repo,
+			git_tree *root, const char *issues_dir, const char *cache_path,
+			const gs_pricing *pricing);
+
+/*
+ * Add one item per session under `sessions_dir` (a missing directory holds
+ * none), started at its creation time, successful unless session.end gave
+ * a failure status, under its issue when it names one. Sessions whose
+ * metadata is corrupt are skipped and counted in `skipped` (may be NULL).
+ */
+int gs_usage_add_sessions(size_t *skipped, gs_usage_report *r, const char *sessions_dir,
+			  const gs_pricing *pricing);
 
 #ifdef __cplusplus
 }
