@@ -486,11 +486,11 @@ static int sub_replay(int argc, char **argv)
 			printf("  issue %s", issue);
 		printf("\n\n");
 	}
-	/* Totals come from the same log in one more pass; for the transcript
-	 * the events are streamed, never held in memory. */
+	/* The transcript streams the events, never holding them in memory;
+	 * totals come from the metadata refreshed above. */
 	if ((error = gs_session_read(dir.ptr, id, GS_SESSION_EV_ALL, replay_cb, &c, print_warning,
 				     NULL)) < 0 ||
-	    (error = gs_session_run_totals(&t, dir.ptr, id, NULL, NULL)) < 0) {
+	    (error = gs_session_totals_load(&t, dir.ptr, id)) < 0) {
 		if (json)
 			printf("]}\n");
 		rc = cli_fail(error);
@@ -595,7 +595,7 @@ static int sub_show(int argc, char **argv)
 	gs_buf dir = GS_BUF_INIT;
 	const char *spec;
 	char id[GS_SESSION_ID_BUFSZ], cbuf[32];
-	cJSON *meta = NULL, *totals, *tools, *runs, *r;
+	cJSON *meta = NULL, *totals, *tools, *runs;
 	const cJSON *models, *mv;
 	int json, rc, error, first = 1;
 	int64_t nruns = 0, rewinds = 0;
@@ -616,14 +616,8 @@ static int sub_show(int argc, char **argv)
 	totals = cJSON_GetObjectItemCaseSensitive(meta, "totals");
 	tools = cJSON_GetObjectItemCaseSensitive(meta, "tools");
 	runs = cJSON_GetObjectItemCaseSensitive(meta, "runs");
-	cJSON_ArrayForEach(r, runs) {
-		const char *type = str_or(r, "type", "");
-
-		if (!strcmp(type, "rewind"))
-			rewinds++;
-		else
-			nruns++;
-	}
+	nruns = (int64_t)num_or(runs, "count", 0);
+	rewinds = (int64_t)num_or(runs, "rewinds", 0);
 	printf("session:      %s\n", id);
 	printf("created:      %s\n", str_or(meta, "created_at", "?"));
 	printf("last active:  %s\n", str_or(meta, "last_active_at", "?"));

@@ -186,12 +186,20 @@ int gs_session_redact(gs_buf *out, const char *text, size_t len, size_t *out_cou
 int gs_session_preview(gs_buf *out, const char *text, size_t len, size_t max_chars)
 {
 	gs_buf red = GS_BUF_INIT;
-	size_t i, chars = 0;
-	int space = 0, error = GS_ERROR;
+	size_t i, chars = 0, window = max_chars * 8 + 4096, end;
+	int space = 0, cut = 0, error = GS_ERROR;
 
+	/* Only a prefix can show, so only a prefix is redacted: long prompts
+	 * cost the same as short ones. The last bytes of that prefix are then
+	 * dropped, so a secret cut by the window's edge cannot show either. */
+	if (len > window) {
+		len = window;
+		cut = 1;
+	}
 	if (gs_session_redact(&red, text, len, NULL) < 0)
 		goto done;
-	for (i = 0; i < red.size; i++) {
+	end = cut ? red.size - 64 : red.size;
+	for (i = 0; i < end; i++) {
 		unsigned char c = (unsigned char)red.ptr[i];
 
 		if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
@@ -202,8 +210,7 @@ int gs_session_preview(gs_buf *out, const char *text, size_t len, size_t max_cha
 		 * splits a multi-byte character. */
 		if ((c & 0xc0) != 0x80) {
 			if (chars + (space && chars) >= max_chars) {
-				if (gs_buf_puts(out, "...") < 0)
-					goto done;
+				cut = 1;
 				break;
 			}
 			if (space && chars) {
@@ -217,6 +224,8 @@ int gs_session_preview(gs_buf *out, const char *text, size_t len, size_t max_cha
 		if (gs_buf_putc(out, (char)c) < 0)
 			goto done;
 	}
+	if (cut && gs_buf_puts(out, "...") < 0)
+		goto done;
 	error = 0;
 done:
 	gs_buf_dispose(&red);

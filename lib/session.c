@@ -257,9 +257,8 @@ done:
 
 /*
  * Replace `path` atomically (temporary file + rename), mode 0600. Unlike
- * gs_file_write_atomic there is no fsync: metadata is rewritten on every
- * append and is re-derivable from the log (see meta_load's drift check),
- * so an fsync per event would cost milliseconds for nothing.
+ * gs_file_write_atomic there is no fsync: metadata is a cache of the log
+ * (see meta_refresh), so losing its latest version costs only a re-read.
  */
 static int write_replace(const char *path, const char *data, size_t len)
 {
@@ -417,13 +416,14 @@ static cJSON *meta_new(const char *id, int64_t created_ms, const gs_session_new_
 	set_str(m, "last_prompt_preview", NULL);
 	set_num(m, "event_count", 0);
 	set_num(m, "last_seq", 0);
+	set_num(m, "log_size", 0);
 	set_str(m, "first_event_at", NULL);
 	cJSON_AddObjectToObject(m, "responses");
 	cJSON_AddObjectToObject(m, "tools");
 	cJSON_AddNullToObject(m, "end");
 	cJSON_AddObjectToObject(m, "totals");
 	set_num(m, "override_count", 0);
-	cJSON_AddArrayToObject(m, "runs");
+	cJSON_AddObjectToObject(m, "runs");
 	return m;
 }
 
@@ -620,29 +620,29 @@ static void meta_apply(cJSON *m, int64_t seq, int64_t ts, gs_session_event_type 
 		add_num(m, "override_count", 1);
 		break;
 	case GS_SESSION_EV_RUN_SUMMARY: {
-		cJSON *runs = cJSON_GetObjectItemCaseSensitive(m, "runs"), *r, *models, *x;
+		/* A bounded summary: counts, and wins per model; the runs
+		 * themselves stay in the log (see gs_session_models_compute). */
+		const char *rtype = gs_session__str(data, "type");
+		const char *selected = gs_session__str(data, "selected");
+		const char *rating = gs_session__str(data, "rating");
 		const cJSON *v;
 
-		if (!cJSON_IsArray(runs)) {
-			cJSON_DeleteItemFromObjectCaseSensitive(m, "runs");
-			runs = cJSON_AddArrayToObject(m, "runs");
-		}
-		if (!(r = cJSON_CreateObject()))
-			break;
-		set_num(r, "seq", (double)seq);
-		models = cJSON_AddArrayToObject(r, "models");
+		sub = obj_child(m, "runs");
 		cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(data, "models"))
-			if (cJSON_IsString(v)) {
-				cJSON_AddItemToArray(models, cJSON_CreateString(v->valuestring));
+			if (cJSON_IsString(v))
 				add_model(m, v->valuestring);
-			}
-		set_str(r, "selected", gs_session__str(data, "selected"));
-		set_str(r, "rating", gs_session__str(data, "rating"));
-		set_str(r, "type", gs_session__str(data, "type") ? gs_session__str(data, "type") : "");
-		x = cJSON_GetObjectItemCaseSensitive(data, "config_hash");
-		if (cJSON_IsString(x))
-			set_str(r, "config_hash", x->valuestring);
-		cJSON_AddItemToArray(runs, r);
+		if (rtype && !strcmp(rtype, "rewind")) {
+			add_num(sub, "rewinds", 1);
+			break;
+		}
+		add_num(sub, "count", 1);
+		if (rating && !strcmp(rating, "up"))
+			add_num(sub, "rated_up", 1);
+		if (rating && !strcmp(rating, "down"))
+			add_num(sub, "rated_down", 1);
+		if (selected)
+			add_num(obj_child(sub, "selected"), selected, 1);
+		set_num(sub, "last_seq", (double)seq);
 		break;
 	}
 	default:
@@ -873,40 +873,6 @@ static int rebuild_cb(const gs_session_event *ev, void *payload)
 	return 0;
 }
 
-/*
- * Rebuild metadata from the log, keeping what only metadata knows (the
- * options given to `session new`).
- */
-static int meta_rebuild(cJSON **out, const char *sessions_dir, const char *id, const cJSON *old)
-{
-	gs_session_new_opts opts = { NULL, NULL, NULL };
-	struct rebuild_ctx ctx;
-	int64_t created = old ? get_time(old, "created_at") : -1;
-	int error;
-
-	if (old) {
-		opts.issue = gs_session__str(old, "issue");
-		opts.model = gs_session__str(old, "model");
-		opts.config_hash = gs_session__str(old, "config_hash");
-	}
-	if (created < 0)
-		created = gs_session_id_time_ms(id);
-	ctx.meta = meta_new(id, created, &opts);
-	if (!ctx.meta) {
-		gs_error_set("out of memory");
-		return GS_ERROR;
-	}
-	error = gs_session_read(sessions_dir, id, GS_SESSION_EV_ALL, rebuild_cb, &ctx, NULL, NULL);
-	if (error < 0) {
-		cJSON_Delete(ctx.meta);
-		return error;
-	}
-	created_from_log(ctx.meta, old);
-	meta_totals(ctx.meta);
-	*out = ctx.meta;
-	return 0;
-}
-
 static int session_exists(gs_buf *path, const char *sessions_dir, const char *id)
 {
 	struct stat st;
@@ -924,22 +890,104 @@ static int session_exists(gs_buf *path, const char *sessions_dir, const char *id
 	return 0;
 }
 
-int gs_session_metadata_load(cJSON **out, const char *sessions_dir, const char *id)
+static int read_log(const char *path, off_t start, off_t *out_end, unsigned mask,
+		    gs_session_event_cb cb, void *payload, gs_session_warn_cb warn, void *wpayload);
+
+/* A fresh metadata object keeping what only metadata knows: the options
+ * given to `session new` and the creation time. */
+static cJSON *meta_restart(const char *id, const cJSON *old)
 {
-	gs_buf path = GS_BUF_INIT;
-	int error;
+	gs_session_new_opts opts = { NULL, NULL, NULL };
+	int64_t created = old ? get_time(old, "created_at") : -1;
+
+	if (old) {
+		opts.issue = gs_session__str(old, "issue");
+		opts.model = gs_session__str(old, "model");
+		opts.config_hash = gs_session__str(old, "config_hash");
+	}
+	return meta_new(id, created >= 0 ? created : gs_session_id_time_ms(id), &opts);
+}
+
+/*
+ * Bring metadata up to date with the log. Appends never touch metadata
+ * (rewriting it per event would cost a rename, ~0.3 ms on ext4); instead
+ * metadata records how many bytes of the log it has folded in
+ * (`log_size`), and whoever reads it folds in the rest, then saves it.
+ * Concurrent refreshers write the same deterministic result, and any
+ * saved version is consistent with a prefix of the log.
+ */
+static int meta_refresh(cJSON **out, const char *sessions_dir, const char *id)
+{
+	gs_buf path = GS_BUF_INIT, mpath = GS_BUF_INIT;
+	struct rebuild_ctx ctx;
+	cJSON *meta = NULL;
+	struct stat st;
+	off_t off, size = 0, end = 0;
+	int fresh = 0, missing = 0, error;
 
 	*out = NULL;
 	if ((error = session_exists(&path, sessions_dir, id)) < 0)
 		goto done;
-	if ((error = session_path(&path, sessions_dir, id, "metadata.json")) < 0)
+	if ((error = session_path(&path, sessions_dir, id, "events.jsonl")) < 0 ||
+	    (error = session_path(&mpath, sessions_dir, id, "metadata.json")) < 0)
 		goto done;
-	error = meta_load_path(out, path.ptr);
-	if (error == GS_ENOTFOUND) /* a log without metadata: derive it */
-		error = meta_rebuild(out, sessions_dir, id, NULL);
+	error = meta_load_path(&meta, mpath.ptr);
+	if (error == GS_ENOTFOUND) { /* a log without metadata: derive it */
+		fresh = missing = 1;
+		meta = meta_restart(id, NULL);
+	} else if (error < 0) {
+		goto done;
+	}
+	error = GS_ERROR;
+	if (!meta) {
+		gs_error_set("out of memory");
+		goto done;
+	}
+	if (stat(path.ptr, &st) == 0)
+		size = st.st_size;
+	off = (off_t)gs_session__num(meta, "log_size");
+	if (off > size) { /* the log was truncated or replaced: start over */
+		cJSON *again = meta_restart(id, meta);
+
+		cJSON_Delete(meta);
+		if (!(meta = again)) {
+			gs_error_set("out of memory");
+			goto done;
+		}
+		off = 0;
+		fresh = 1;
+	}
+	end = off;
+	if (off < size) {
+		ctx.meta = meta;
+		if ((error = read_log(path.ptr, off, &end, GS_SESSION_EV_ALL, rebuild_cb, &ctx, NULL,
+				      NULL)) < 0)
+			goto done;
+		error = GS_ERROR;
+	}
+	if (missing)
+		created_from_log(meta, NULL);
+	if (end != off || fresh) {
+		set_num(meta, "log_size", (double)end);
+		meta_totals(meta);
+		/* Best effort: a reader without write access still gets
+		 * up-to-date figures. */
+		if (meta_save(mpath.ptr, meta) < 0)
+			gs_error_clear();
+	}
+	*out = meta;
+	meta = NULL;
+	error = 0;
 done:
+	cJSON_Delete(meta);
 	gs_buf_dispose(&path);
+	gs_buf_dispose(&mpath);
 	return error;
+}
+
+int gs_session_metadata_load(cJSON **out, const char *sessions_dir, const char *id)
+{
+	return meta_refresh(out, sessions_dir, id);
 }
 
 /* ---- create ----------------------------------------------------------------- */
@@ -1109,8 +1157,8 @@ int gs_session_append(int64_t *out_seq, int64_t *out_ts_ms, gs_buf *out_line,
 		      const char *sessions_dir, const char *id, gs_session_event_type type,
 		      const cJSON *data)
 {
-	gs_buf path = GS_BUF_INIT, mpath = GS_BUF_INIT, line = GS_BUF_INIT;
-	cJSON *empty = NULL, *meta = NULL;
+	gs_buf path = GS_BUF_INIT, line = GS_BUF_INIT;
+	cJSON *empty = NULL;
 	char *dtext = NULL, ts_text[GS_TIME_BUFSZ];
 	struct stat st;
 	int64_t seq, ts;
@@ -1131,8 +1179,7 @@ int gs_session_append(int64_t *out_seq, int64_t *out_ts_ms, gs_buf *out_line,
 		gs_error_set("out of memory");
 		goto done;
 	}
-	if (session_path(&path, sessions_dir, id, "events.jsonl") < 0 ||
-	    session_path(&mpath, sessions_dir, id, "metadata.json") < 0)
+	if (session_path(&path, sessions_dir, id, "events.jsonl") < 0)
 		goto done;
 
 	fd = open(path.ptr, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
@@ -1140,8 +1187,8 @@ int gs_session_append(int64_t *out_seq, int64_t *out_ts_ms, gs_buf *out_line,
 		gs_error_set("cannot open '%s': %s", path.ptr, strerror(errno));
 		goto done;
 	}
-	/* One lock covers reading the last seq, the append and the metadata
-	 * update: seq stays unique and consecutive across processes. */
+	/* One lock covers reading the last seq and the append: seq stays
+	 * unique and consecutive across processes. */
 	while (flock(fd, LOCK_EX) < 0) {
 		if (errno != EINTR) {
 			gs_error_set("cannot lock '%s': %s", path.ptr, strerror(errno));
@@ -1152,11 +1199,6 @@ int gs_session_append(int64_t *out_seq, int64_t *out_ts_ms, gs_buf *out_line,
 		gs_error_set("cannot stat '%s': %s", path.ptr, strerror(errno));
 		goto done;
 	}
-	/* Metadata first: if it is corrupt, nothing is appended. */
-	error = meta_load_path(&meta, mpath.ptr);
-	if (error < 0 && error != GS_ENOTFOUND)
-		goto done;
-	error = GS_ERROR;
 	if (tail_seq(&seq, &torn, fd, st.st_size, path.ptr) < 0)
 		goto done;
 	seq++;
@@ -1174,26 +1216,10 @@ int gs_session_append(int64_t *out_seq, int64_t *out_ts_ms, gs_buf *out_line,
 		gs_error_set("cannot append to '%s': %s", path.ptr, strerror(errno));
 		/* Take back a partial line: nothing half-written stays behind. */
 		if (ftruncate(fd, st.st_size) < 0) {
-			/* the reader skips the torn line; nothing more to do */
+			/* then readers skip the torn line; nothing more to do */
 		}
 		goto done;
 	}
-
-	/* Metadata that missed events (a crash between append and update, or
-	 * none at all) is rebuilt from the log, which now includes ours. */
-	if (!meta || (int64_t)gs_session__num(meta, "last_seq") != seq - 1) {
-		cJSON *fresh = NULL;
-
-		if (meta_rebuild(&fresh, sessions_dir, id, meta) < 0)
-			goto done;
-		cJSON_Delete(meta);
-		meta = fresh;
-	} else {
-		meta_apply(meta, seq, ts, type, data);
-	}
-	if (meta_save(mpath.ptr, meta) < 0)
-		goto done;
-
 	if (out_seq)
 		*out_seq = seq;
 	if (out_ts_ms)
@@ -1209,10 +1235,8 @@ done:
 	if (fd >= 0)
 		close(fd); /* releases the lock */
 	cJSON_Delete(empty);
-	cJSON_Delete(meta);
 	free(dtext);
 	gs_buf_dispose(&path);
-	gs_buf_dispose(&mpath);
 	gs_buf_dispose(&line);
 	return error;
 }
@@ -1226,7 +1250,9 @@ struct reader {
 	void *payload;
 	gs_session_warn_cb warn;
 	void *wpayload;
-	size_t line_no;
+	size_t line_no;   /* counted from the start of the read */
+	off_t start;      /* where the read started (0: line numbers are real) */
+	off_t line_off;   /* byte offset of the current line */
 };
 
 static void warn_line(struct reader *r, const char *why)
@@ -1235,7 +1261,9 @@ static void warn_line(struct reader *r, const char *why)
 
 	if (!r->warn)
 		return;
-	if (gs_buf_printf(&msg, "'%s' line %zu: %s; skipped", r->path, r->line_no, why) == 0)
+	if ((r->start == 0 ? gs_buf_printf(&msg, "'%s' line %zu: %s; skipped", r->path, r->line_no, why)
+			   : gs_buf_printf(&msg, "'%s' at byte %lld: %s; skipped", r->path,
+					   (long long)r->line_off, why)) == 0)
 		r->warn(msg.ptr, r->wpayload);
 	gs_buf_dispose(&msg);
 }
@@ -1404,33 +1432,41 @@ static int process_line(struct reader *r, const char *line, size_t len)
 	return rc;
 }
 
-int gs_session_read(const char *sessions_dir, const char *id, unsigned type_mask,
+/*
+ * Read the log at `path` from byte `start` (a line boundary). `*out_end`
+ * (may be NULL) receives the offset just past the last complete line: an
+ * unfinished last line is not consumed. A missing file reads as empty.
+ */
+static int read_log(const char *path, off_t start, off_t *out_end, unsigned mask,
 		    gs_session_event_cb cb, void *payload, gs_session_warn_cb warn, void *wpayload)
 {
-	gs_buf path = GS_BUF_INIT, buf = GS_BUF_INIT;
+	gs_buf buf = GS_BUF_INIT;
 	struct reader r;
-	size_t start = 0;
-	int fd = -1, error;
+	size_t pos = 0;
+	off_t buf_off = start; /* file offset of buf.ptr[0] */
+	int fd = -1, error = GS_ERROR;
 
-	if ((error = session_exists(&path, sessions_dir, id)) < 0)
-		goto done;
-	error = GS_ERROR;
-	if (session_path(&path, sessions_dir, id, "events.jsonl") < 0)
-		goto done;
-	r.path = path.ptr;
-	r.mask = type_mask;
+	if (out_end)
+		*out_end = start;
+	r.path = path;
+	r.mask = mask;
 	r.cb = cb;
 	r.payload = payload;
 	r.warn = warn;
 	r.wpayload = wpayload;
 	r.line_no = 0;
-	fd = open(path.ptr, O_RDONLY | O_CLOEXEC);
+	r.start = start;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT) { /* created but never written to */
 			error = 0;
 			goto done;
 		}
-		gs_error_set("cannot open '%s': %s", path.ptr, strerror(errno));
+		gs_error_set("cannot open '%s': %s", path, strerror(errno));
+		goto done;
+	}
+	if (start && lseek(fd, start, SEEK_SET) < 0) {
+		gs_error_set("cannot seek in '%s': %s", path, strerror(errno));
 		goto done;
 	}
 	for (;;) {
@@ -1438,10 +1474,11 @@ int gs_session_read(const char *sessions_dir, const char *id, unsigned type_mask
 		char *nl;
 
 		/* Keep the unfinished line, drop what was processed. */
-		if (start) {
-			memmove(buf.ptr, buf.ptr + start, buf.size - start);
-			buf.size -= start;
-			start = 0;
+		if (pos) {
+			memmove(buf.ptr, buf.ptr + pos, buf.size - pos);
+			buf.size -= pos;
+			buf_off += (off_t)pos;
+			pos = 0;
 		}
 		if (gs_buf_grow(&buf, READ_CHUNK) < 0)
 			goto done;
@@ -1449,35 +1486,54 @@ int gs_session_read(const char *sessions_dir, const char *id, unsigned type_mask
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			gs_error_set("cannot read '%s': %s", path.ptr, strerror(errno));
+			gs_error_set("cannot read '%s': %s", path, strerror(errno));
 			goto done;
 		}
 		if (n == 0)
 			break;
 		buf.size += (size_t)n;
 		buf.ptr[buf.size] = '\0';
-		while ((nl = memchr(buf.ptr + start, '\n', buf.size - start)) != NULL) {
+		while ((nl = memchr(buf.ptr + pos, '\n', buf.size - pos)) != NULL) {
 			int rc;
 
 			r.line_no++;
-			rc = process_line(&r, buf.ptr + start, (size_t)(nl - (buf.ptr + start)));
-			start = (size_t)(nl - buf.ptr) + 1;
+			r.line_off = buf_off + (off_t)pos;
+			rc = process_line(&r, buf.ptr + pos, (size_t)(nl - (buf.ptr + pos)));
+			pos = (size_t)(nl - buf.ptr) + 1;
+			if (out_end)
+				*out_end = buf_off + (off_t)pos;
 			if (rc) {
 				error = rc;
 				goto done;
 			}
 		}
 	}
-	if (buf.size > start) {
+	if (buf.size > pos) {
 		r.line_no++;
+		r.line_off = buf_off + (off_t)pos;
 		warn_line(&r, "incomplete last line (torn by a crash, or still being written)");
 	}
 	error = 0;
 done:
 	if (fd >= 0)
 		close(fd);
-	gs_buf_dispose(&path);
 	gs_buf_dispose(&buf);
+	return error;
+}
+
+int gs_session_read(const char *sessions_dir, const char *id, unsigned type_mask,
+		    gs_session_event_cb cb, void *payload, gs_session_warn_cb warn, void *wpayload)
+{
+	gs_buf path = GS_BUF_INIT;
+	int error;
+
+	if ((error = session_exists(&path, sessions_dir, id)) < 0)
+		goto done;
+	if ((error = session_path(&path, sessions_dir, id, "events.jsonl")) < 0)
+		goto done;
+	error = read_log(path.ptr, 0, NULL, type_mask, cb, payload, warn, wpayload);
+done:
+	gs_buf_dispose(&path);
 	return error;
 }
 
@@ -1586,6 +1642,19 @@ done:
 	cJSON_Delete(old);
 	cJSON_Delete(meta);
 	gs_buf_dispose(&mpath);
+	return error;
+}
+
+int gs_session_totals_load(gs_session_totals *out, const char *sessions_dir, const char *id)
+{
+	cJSON *m = NULL;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = meta_refresh(&m, sessions_dir, id)) < 0)
+		return error;
+	error = totals_from_meta(out, m);
+	cJSON_Delete(m);
 	return error;
 }
 

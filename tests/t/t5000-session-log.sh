@@ -78,15 +78,23 @@ test_expect_success 'data that is not a JSON object is rejected; nothing appende
 	test_cmp before $S/$id/events.jsonl
 '
 
-test_expect_success 'a corrupt metadata file is a clear error and nothing is appended' '
+test_expect_success 'a corrupt metadata file is a clear error; logging loses nothing' '
 	id=$(cat id) &&
+	(cd repo && git stats session show $id >/dev/null) &&
 	cp $S/$id/metadata.json meta.bak &&
 	printf "{\"id\": tru" >$S/$id/metadata.json &&
-	(cd repo && test_expect_code 1 git stats session log $id tool.call --data "{\"tool\":\"x\"}" 2>../err) &&
-	grep "corrupt session metadata .*metadata.json" err &&
 	(cd repo && test_expect_code 1 git stats session show $id 2>../err) &&
-	grep "corrupt session metadata" err &&
-	test_cmp before $S/$id/events.jsonl &&
+	test_line_count = 1 err &&
+	grep "^git-stats: corrupt session metadata .*metadata.json" err &&
+	(cd repo && git stats session log $id tool.call --data "{\"tool\":\"x\"}") &&
+	test_line_count = 4 $S/$id/events.jsonl &&
+	(cd repo && git stats session list >../out 2>../err) &&
+	grep "warning: corrupt session metadata" err &&
+	rm $S/$id/metadata.json &&
+	(cd repo && git stats session show $id >../out) &&
+	grep "^events: *4" out &&
+	head -n 3 $S/$id/events.jsonl >before &&
+	cp before $S/$id/events.jsonl &&
 	cp meta.bak $S/$id/metadata.json
 '
 

@@ -271,6 +271,7 @@ static void test_session_bad_input_is_rejected_and_nothing_written(void **state)
 	cJSON *bad_sel = cJSON_Parse("{\"models\":[\"a\",\"b\"],\"selected\":\"c\"}");
 	cJSON *bad_usage = cJSON_Parse("{\"usage\":{\"input_tokens\":-1}}");
 	struct stat st;
+	cJSON *meta = NULL;
 	FILE *f;
 
 	(void)state;
@@ -289,17 +290,22 @@ static void test_session_bad_input_is_rejected_and_nothing_written(void **state)
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_size, 0);
 
-	/* Corrupt metadata: a clear error naming the file, no event appended. */
+	/* Corrupt metadata: a clear error naming the file; appends go on (the
+	 * log is the truth and loses nothing). */
 	snprintf(path, sizeof(path), "%s/%s/metadata.json", sdir, id);
 	f = fopen(path, "w");
 	fputs("{\"id\": \"ses_", f);
 	fclose(f);
-	assert_int_equal(gs_session_append(NULL, NULL, NULL, sdir, id, GS_SESSION_EV_OVERRIDE, NULL),
-			 GS_EPARSE);
+	assert_int_equal(gs_session_metadata_load(&meta, sdir, id), GS_EPARSE);
+	assert_non_null(strstr(gs_error_last(), "corrupt session metadata"));
 	assert_non_null(strstr(gs_error_last(), "metadata.json"));
-	snprintf(path, sizeof(path), "%s/%s/events.jsonl", sdir, id);
-	assert_int_equal(stat(path, &st), 0);
-	assert_int_equal(st.st_size, 0);
+	assert_int_equal(gs_session_append(NULL, NULL, NULL, sdir, id, GS_SESSION_EV_OVERRIDE, NULL), 0);
+	assert_int_equal(gs_session_metadata_load(&meta, sdir, id), GS_EPARSE);
+	/* Removing it lets the metadata be derived from the log again. */
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(gs_session_metadata_load(&meta, sdir, id), 0);
+	assert_int_equal((int)cJSON_GetObjectItem(meta, "override_count")->valuedouble, 1);
+	cJSON_Delete(meta);
 	cJSON_Delete(arr);
 	cJSON_Delete(bad_sel);
 	cJSON_Delete(bad_usage);
@@ -370,6 +376,41 @@ static void test_session_run_totals_sum_responses_with_both_cache_names(void **s
 	assert_int_equal(gs_session_iter_next(&it_t, it), GS_SESSION_ITEROVER);
 	gs_session_iter_free(it);
 	gs_session_totals_dispose(&t);
+}
+
+static void test_session_metadata_catches_up_with_the_log(void **state)
+{
+	char id[GS_SESSION_ID_BUFSZ], path[256];
+	cJSON *meta = NULL;
+	FILE *f;
+
+	(void)state;
+	new_session(id);
+	append_json(id, GS_SESSION_EV_REQUEST, "{\"prompt\":\"first\"}");
+	assert_int_equal(gs_session_metadata_load(&meta, sdir, id), 0);
+	assert_int_equal((int)cJSON_GetObjectItem(meta, "prompt_count")->valuedouble, 1);
+	cJSON_Delete(meta);
+	/* Appended after the refresh: folded in from the saved offset. */
+	append_json(id, GS_SESSION_EV_REQUEST, "{\"prompt\":\"second\"}");
+	append_json(id, GS_SESSION_EV_END, "{\"status\":\"success\"}");
+	assert_int_equal(gs_session_metadata_load(&meta, sdir, id), 0);
+	assert_int_equal((int)cJSON_GetObjectItem(meta, "prompt_count")->valuedouble, 2);
+	assert_int_equal((int)cJSON_GetObjectItem(meta, "event_count")->valuedouble, 3);
+	assert_string_equal(cJSON_GetObjectItem(meta, "first_prompt_preview")->valuestring, "first");
+	assert_string_equal(cJSON_GetObjectItem(meta, "last_prompt_preview")->valuestring, "second");
+	assert_string_equal(cJSON_GetObjectItem(meta, "status")->valuestring, "success");
+	assert_string_equal(cJSON_GetObjectItem(meta, "issue")->valuestring, "12");
+	cJSON_Delete(meta);
+	/* A log replaced by a shorter one is re-read from the start. */
+	snprintf(path, sizeof(path), "%s/%s/events.jsonl", sdir, id);
+	f = fopen(path, "w");
+	fclose(f);
+	append_json(id, GS_SESSION_EV_TOOL, "{\"tool\":\"x\"}");
+	assert_int_equal(gs_session_metadata_load(&meta, sdir, id), 0);
+	assert_int_equal((int)cJSON_GetObjectItem(meta, "event_count")->valuedouble, 1);
+	assert_int_equal((int)cJSON_GetObjectItem(meta, "prompt_count")->valuedouble, 0);
+	assert_string_equal(cJSON_GetObjectItem(meta, "issue")->valuestring, "12");
+	cJSON_Delete(meta);
 }
 
 static const gs_session_model_stats *find_model(const gs_session_models *m, const char *name)
@@ -506,6 +547,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_session_bad_input_is_rejected_and_nothing_written, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_unwritable_sessions_dir_is_a_clear_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_run_totals_sum_responses_with_both_cache_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_session_metadata_catches_up_with_the_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_models_match_hand_computed_figures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_export_holds_no_secret, setup, teardown),
 	};

@@ -96,7 +96,8 @@ const char *gs_session_event_type_list(void);
  * so concurrent appenders never interleave, lose a line or share a seq.
  * `data` must be a JSON object (NULL means `{}`); known fields of the
  * known types are type-checked (GS_EUSAGE naming the field). metadata.json
- * is updated under the same lock. `out_seq` and `out_ts_ms` may be NULL;
+ * is not touched: readers bring it up to date from the log (it records how
+ * many bytes of the log it covers). `out_seq` and `out_ts_ms` may be NULL;
  * `out_line` (may be NULL) receives the line written, without newline.
  */
 int gs_session_append(int64_t *out_seq, int64_t *out_ts_ms, gs_buf *out_line,
@@ -175,8 +176,15 @@ int gs_session_run_totals(gs_session_totals *out, const char *sessions_dir, cons
 			  gs_session_warn_cb warn, void *wpayload);
 
 /*
- * Fast iteration over all sessions for reports: reads only each
- * metadata.json (kept up to date by gs_session_append), in id order.
+ * The same totals from metadata, first brought up to date with the log
+ * (reads only what was appended since the last refresh).
+ */
+int gs_session_totals_load(gs_session_totals *out, const char *sessions_dir, const char *id);
+
+/*
+ * Fast iteration over all sessions for reports: reads each metadata.json
+ * and only the part of the log appended since it was last refreshed
+ * (usually nothing), in id order.
  * gs_session_iter_next returns 0 with `*out` filled (borrowed until the
  * next call), GS_SESSION_ITEROVER at the end, or GS_EPARSE for a session
  * whose metadata is corrupt (message names the file; iteration may
@@ -190,8 +198,10 @@ int gs_session_iter_next(const gs_session_totals **out, gs_session_iter *it);
 void gs_session_iter_free(gs_session_iter *it);
 
 /*
- * Metadata of one session as stored (caller owns the cJSON tree, free with
- * cJSON_Delete). GS_EPARSE naming the file when it is corrupt.
+ * Metadata of one session, first brought up to date with the log and
+ * saved (best effort); derived from the log alone when metadata.json is
+ * missing. Caller owns the cJSON tree (cJSON_Delete). GS_EPARSE naming the
+ * file when it is corrupt (the log is never touched: nothing is lost).
  */
 int gs_session_metadata_load(cJSON **out, const char *sessions_dir, const char *id);
 
