@@ -3,22 +3,26 @@
  */
 #include "cli.h"
 
+#include <ctype.h>
 #include <git2.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage[] =
-	"usage: git stats list [--ref REF] [--json]\n"
+	"usage: git stats list [--ref REF] [--sort cost|tokens|runs|id] [--json]\n"
 	"\n"
-	"List the issues at the target ref: id, title, state, runs, tokens, cost.\n"
+	"List the issues at the target ref with their totals: runs, input and output\n"
+	"tokens, duration and cost, and a totals row.\n"
 	"\n"
 	"    --json       print an array of objects\n"
-	"    --ref REF    read from REF (default: stats.ref, else the current branch)\n";
+	"    --ref REF    read from REF (default: stats.ref, else the current branch)\n"
+	"    --sort KEY   highest cost, tokens or runs first; id (the default) in id order\n";
 
 struct row {
 	char *id, *path, *title, *state;
-	int64_t runs, tokens;
+	int64_t runs, tokens, input, output, duration_ms;
 	double cost;
 	int has_cost;
 };
@@ -65,9 +69,17 @@ static int load_row(struct row *r, git_repository *git, const gs_issue_entry *e)
 	r->title = get_str(fm, "title");
 	r->state = get_str(fm, "state");
 	r->runs = get_i64(fm, "run_count");
-	r->tokens = get_i64(fm, "total_input_tokens") + get_i64(fm, "total_output_tokens");
+	r->input = get_i64(fm, "total_input_tokens");
+	r->output = get_i64(fm, "total_output_tokens");
+	r->tokens = r->input + r->output;
 	if (fm && gs_fm_get_f64(&r->cost, fm, "total_cost_usd") == 0)
 		r->has_cost = 1;
+	{
+		double secs = 0;
+
+		if (fm && gs_fm_get_f64(&secs, fm, "total_duration_seconds") == 0 && secs > 0)
+			r->duration_ms = (int64_t)(secs * 1000.0 + 0.5);
+	}
 	gs_error_clear();
 	gs_fm_free(fm);
 	git_blob_free(blob);
@@ -88,6 +100,10 @@ static void print_json(const struct row *rows, size_t n)
 		cJSON_AddStringToObject(o, "state", rows[i].state);
 		cJSON_AddNumberToObject(o, "run_count", (double)rows[i].runs);
 		cJSON_AddNumberToObject(o, "total_tokens", (double)rows[i].tokens);
+		cJSON_AddNumberToObject(o, "total_input_tokens", (double)rows[i].input);
+		cJSON_AddNumberToObject(o, "total_output_tokens", (double)rows[i].output);
+		cJSON_AddNumberToObject(o, "total_duration_seconds",
+					(double)rows[i].duration_ms / 1000.0);
 		if (rows[i].has_cost)
 			cJSON_AddNumberToObject(o, "total_cost_usd", rows[i].cost);
 		else
@@ -101,30 +117,166 @@ static void print_json(const struct row *rows, size_t n)
 	cJSON_Delete(arr);
 }
 
-static void print_table(const struct row *rows, size_t n)
+/* Cost of a row: a price, "unknown" when runs were recorded without one. */
+static void cost_text(gs_buf *b, const struct row *r)
 {
-	int wid = 2, wtitle = 5, wstate = 5;
+	if (r->has_cost)
+		gs_report_fmt_usd(b, r->cost);
+	else
+		gs_buf_puts(b, r->runs ? "unknown" : "-");
+}
 
-	for (size_t i = 0; i < n; i++) {
-		int a = (int)strlen(rows[i].id), b = (int)strlen(rows[i].title),
-		    c = (int)strlen(rows[i].state);
+static int print_table(const struct row *rows, size_t n)
+{
+	static const char *const titles[] = { "id", "title", "state", "runs", "input+cache",
+					      "output", "duration", "cost" };
+	gs_report_table *t = NULL;
+	gs_buf b = GS_BUF_INIT, out = GS_BUF_INIT;
+	int64_t runs = 0, input = 0, output = 0, ms = 0, unknown = 0, known = 0;
+	double cost = 0;
+	int error;
 
-		wid = a > wid ? a : wid;
-		wtitle = b > wtitle ? (b > 50 ? 50 : b) : wtitle;
-		wstate = c > wstate ? c : wstate;
+	if ((error = gs_report_table_new(&t, 8)) < 0)
+		return error;
+	for (size_t j = 0; j < 8; j++)
+		gs_report_table_column(t, j, titles[j], j < 3 ? GS_ALIGN_LEFT : GS_ALIGN_RIGHT);
+	for (size_t i = 0; i <= n; i++) {
+		const struct row *r = &rows[i];
+		struct row total;
+
+		if (i == n) {
+			/* The totals row; costs left unknown are flagged, never read as $0. */
+			memset(&total, 0, sizeof(total));
+			total.runs = runs;
+			total.input = input;
+			total.output = output;
+			total.duration_ms = ms;
+			total.cost = cost;
+			total.has_cost = !unknown;
+			gs_report_table_rule(t);
+			r = &total;
+		} else {
+			runs += r->runs;
+			input += r->input;
+			output += r->output;
+			ms += r->duration_ms;
+			if (r->has_cost) {
+				cost += r->cost;
+				known++;
+			} else if (r->runs)
+				unknown++;
+		}
+		gs_report_table_row(t);
+		gs_report_table_cell(t, i == n ? "total" : r->id);
+		/* Titles are cut (at a character) so the numbers stay on screen. */
+		if (i < n && gs_report_text_width(r->title) > 40) {
+			size_t k = 0, chars = 0;
+
+			for (; r->title[k] && chars <= 37; k++)
+				chars += ((unsigned char)r->title[k] & 0xC0) != 0x80;
+			gs_report_table_cellf(t, "%.*s...", (int)(k - 1), r->title);
+		} else
+			gs_report_table_cell(t, i == n ? "" : r->title);
+		gs_report_table_cell(t, i == n ? "" : r->state);
+		gs_buf_clear(&b);
+		gs_report_fmt_int(&b, r->runs);
+		gs_report_table_cell(t, b.ptr);
+		gs_buf_clear(&b);
+		gs_report_fmt_int(&b, r->input);
+		gs_report_table_cell(t, b.ptr);
+		gs_buf_clear(&b);
+		gs_report_fmt_int(&b, r->output);
+		gs_report_table_cell(t, b.ptr);
+		gs_buf_clear(&b);
+		gs_report_fmt_duration(&b, r->duration_ms);
+		gs_report_table_cell(t, r->runs ? b.ptr : "-");
+		gs_buf_clear(&b);
+		if (i == n && unknown && !known) {
+			gs_buf_puts(&b, "unknown");
+		} else if (i == n && unknown) {
+			gs_report_fmt_usd(&b, cost);
+			gs_buf_putc(&b, '*');
+		} else {
+			cost_text(&b, r);
+		}
+		gs_report_table_cell(t, b.ptr);
 	}
-	printf("%-*s  %-*s  %-*s  %6s  %12s  %10s\n", wid, "ID", wtitle, "TITLE", wstate, "STATE",
-	       "RUNS", "TOKENS", "COST");
-	for (size_t i = 0; i < n; i++) {
-		char cost[32];
-
-		if (rows[i].has_cost)
-			snprintf(cost, sizeof(cost), "$%.2f", rows[i].cost);
-		else
-			snprintf(cost, sizeof(cost), "-");
-		printf("%-*s  %-*.*s  %-*s  %6" PRId64 "  %12" PRId64 "  %10s\n", wid, rows[i].id, wtitle,
-		       wtitle, rows[i].title, wstate, rows[i].state, rows[i].runs, rows[i].tokens, cost);
+	error = gs_report_table_render(&out, t, gs_report_color_wanted(STDOUT_FILENO));
+	if (error == 0) {
+		fwrite(out.ptr, 1, out.size, stdout);
+		if (unknown && known) {
+			gs_buf_clear(&b);
+			gs_report_fmt_int(&b, unknown);
+			printf("\n* %s issue%s with runs of unknown cost left out of the total.\n",
+			       b.ptr, unknown == 1 ? "" : "s");
+		}
 	}
+	gs_buf_dispose(&b);
+	gs_buf_dispose(&out);
+	gs_report_table_free(t);
+	return error;
+}
+
+enum sort_key { SORT_ID, SORT_COST, SORT_TOKENS, SORT_RUNS };
+static enum sort_key sort_key;
+
+/* Ids in natural order: runs of digits compare by value ("9" < "10"). */
+static int cmp_id(const char *a, const char *b)
+{
+	while (*a && *b) {
+		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+			const char *x = a, *y = b;
+			size_t la, lb;
+			int c;
+
+			while (*x == '0' && isdigit((unsigned char)x[1]))
+				x++;
+			while (*y == '0' && isdigit((unsigned char)y[1]))
+				y++;
+			for (a = x; isdigit((unsigned char)*a); a++)
+				;
+			for (b = y; isdigit((unsigned char)*b); b++)
+				;
+			la = (size_t)(a - x);
+			lb = (size_t)(b - y);
+			if (la != lb)
+				return la < lb ? -1 : 1;
+			if ((c = memcmp(x, y, la)) != 0)
+				return c;
+			continue;
+		}
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return tolower((unsigned char)*a) - tolower((unsigned char)*b);
+		a++;
+		b++;
+	}
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+static int cmp_rows(const void *pa, const void *pb)
+{
+	const struct row *a = pa, *b = pb;
+
+	switch (sort_key) {
+	case SORT_COST: {
+		double ca = a->has_cost ? a->cost : -1, cb = b->has_cost ? b->cost : -1;
+
+		if (ca != cb)
+			return ca > cb ? -1 : 1;
+		break;
+	}
+	case SORT_TOKENS:
+		if (a->tokens != b->tokens)
+			return a->tokens > b->tokens ? -1 : 1;
+		break;
+	case SORT_RUNS:
+		if (a->runs != b->runs)
+			return a->runs > b->runs ? -1 : 1;
+		break;
+	default:
+		break;
+	}
+	return cmp_id(a->id, b->id);
 }
 
 int cmd_list(int argc, char **argv)
@@ -148,10 +300,25 @@ int cmd_list(int argc, char **argv)
 			return CLI_USAGE;
 		if (took)
 			continue;
-		if (!strcmp(argv[i], "--json"))
+		if (!strcmp(argv[i], "--json")) {
 			json = 1;
-		else
+		} else if (!strcmp(argv[i], "--sort") || !strncmp(argv[i], "--sort=", 7)) {
+			const char *v = argv[i][6] == '=' ? argv[i] + 7 : i + 1 < argc ? argv[++i] : "";
+
+			if (!strcmp(v, "id"))
+				sort_key = SORT_ID;
+			else if (!strcmp(v, "cost"))
+				sort_key = SORT_COST;
+			else if (!strcmp(v, "tokens"))
+				sort_key = SORT_TOKENS;
+			else if (!strcmp(v, "runs"))
+				sort_key = SORT_RUNS;
+			else
+				return cli_usage_error(usage, "--sort: '%s' is not one of cost, tokens, "
+							      "runs, id", v);
+		} else {
 			return cli_usage_error(usage, "unexpected argument '%s'", argv[i]);
+		}
 	}
 	error = cli_open_repo(&repo, ref);
 	if (error == 0)
@@ -183,10 +350,11 @@ int cmd_list(int argc, char **argv)
 			goto fail;
 		}
 	}
+	qsort(rows, nrows, sizeof(*rows), cmp_rows);
 	if (json)
 		print_json(rows, nrows);
-	else
-		print_table(rows, nrows);
+	else if ((error = print_table(rows, nrows)) < 0)
+		goto fail;
 	rc = CLI_OK;
 	goto done;
 fail:

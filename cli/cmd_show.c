@@ -11,7 +11,8 @@
 static const char usage[] =
 	"usage: git stats show [--ref REF] [--json] <issue>\n"
 	"\n"
-	"Show the frontmatter of an issue at the target ref as a two-column table.\n"
+	"Show the frontmatter of an issue at the target ref as a two-column table,\n"
+	"then its recorded runs as a table (start, model, duration, tokens, cost).\n"
 	"\n"
 	"    --json       print an object of key -> value (numbers as numbers)\n"
 	"    --ref REF    read from REF (default: stats.ref, else the current branch)\n";
@@ -67,6 +68,71 @@ static void show_table(FILE *f, const gs_fm *fm, const char *path)
 		fprintf(f, "  %-*s  %s\n", (int)width, key, v.ptr);
 	}
 	gs_buf_dispose(&v);
+}
+
+/* The run blocks of the issue as a table, oldest first as recorded. */
+static int show_runs(FILE *f, const gs_fm *fm)
+{
+	static const char *const titles[] = { "started (UTC)", "model", "duration", "input",
+					      "cache read", "cache write", "output", "iter",
+					      "cost", "run id" };
+	gs_report_table *t = NULL;
+	gs_buf b = GS_BUF_INIT, out = GS_BUF_INIT;
+	gs_run *runs = NULL;
+	const char *doc;
+	size_t len, n = 0;
+	int error;
+
+	gs_fm_bytes(&doc, &len, fm);
+	if ((error = gs_run_parse_body(&runs, &n, doc, len)) < 0) {
+		gs_error_prefix("'%s'", gs_fm_name(fm));
+		return error;
+	}
+	if (!n)
+		return 0;
+	if ((error = gs_report_table_new(&t, 10)) < 0)
+		goto done;
+	for (size_t j = 0; j < 10; j++)
+		gs_report_table_column(t, j, titles[j],
+				       j < 2 || j == 9 ? GS_ALIGN_LEFT : GS_ALIGN_RIGHT);
+	for (size_t i = 0; i < n; i++) {
+		const gs_run *r = &runs[i];
+		const int64_t counts[] = { r->input_tokens, r->cache_read_tokens,
+					   r->cache_write_tokens, r->output_tokens, r->iterations };
+		char when[GS_TIME_BUFSZ];
+
+		gs_time_format(when, r->started_at_ms, 0);
+		when[10] = ' ';
+		when[16] = '\0'; /* 2026-03-15 12:00 */
+		gs_report_table_row(t);
+		gs_report_table_cell(t, when);
+		gs_report_table_cell(t, r->model ? r->model : "(unknown)");
+		gs_buf_clear(&b);
+		gs_report_fmt_duration(&b, gs_run_duration_ms(r));
+		gs_report_table_cell(t, b.ptr);
+		for (size_t k = 0; k < 5; k++) {
+			gs_buf_clear(&b);
+			gs_report_fmt_int(&b, counts[k]);
+			gs_report_table_cell(t, b.ptr);
+		}
+		gs_buf_clear(&b);
+		if (r->cost_known)
+			gs_report_fmt_usd(&b, (double)gs_run_cost_nanos(r) / 1e9);
+		else
+			gs_buf_puts(&b, "unknown");
+		gs_report_table_cell(t, b.ptr);
+		gs_report_table_cell(t, r->run_id);
+	}
+	if ((error = gs_report_table_render(&out, t, gs_report_color_wanted(fileno(f)))) < 0)
+		goto done;
+	fprintf(f, "\nRuns (%zu)\n", n);
+	fwrite(out.ptr, 1, out.size, f);
+done:
+	gs_buf_dispose(&b);
+	gs_buf_dispose(&out);
+	gs_report_table_free(t);
+	gs_run_free_array(runs, n);
+	return error;
 }
 
 static int show_json(FILE *f, const gs_fm *fm)
@@ -160,7 +226,7 @@ int cmd_show(int argc, char **argv)
 	if (error == 0)
 		error = load_issue(&fm, &path, repo, id);
 	if (error == 0)
-		error = json ? show_json(stdout, fm) : (show_table(stdout, fm, path), 0);
+		error = json ? show_json(stdout, fm) : (show_table(stdout, fm, path), show_runs(stdout, fm));
 	rc = error < 0 ? cli_fail(error) : CLI_OK;
 	gs_fm_free(fm);
 	free(path);

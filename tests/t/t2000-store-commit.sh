@@ -128,8 +128,8 @@ test_expect_success 'show prints the frontmatter as a table and as JSON' '
 
 test_expect_success 'list shows one row per issue, JSON too' '
 	(cd repo &&
-	 git stats list >out && test_line_count = 5 out &&
-	 grep "^1  *Fix the login page  *closed" out &&
+	 git stats list >out && test_line_count = 7 out &&
+	 grep "^1  *Fix the login page  *closed" out && grep "^total  " out &&
 	 git stats list --json >json &&
 	 grep "\"id\":\"BACK-222\"" json && grep "\"run_count\":0" json)
 '
