@@ -521,7 +521,7 @@ int cmd_record(int argc, char **argv)
 		if (o.json) {
 			const char *name = strcmp(o.json, "-") ? o.json : "<stdin>";
 			if ((error = read_input(&data, o.json)) < 0 ||
-			    (error = gs_run_from_json(&runs[0], data.ptr, data.size, name, 1)) < 0) {
+			    (error = gs_run_from_json(&runs[0], data.ptr, data.size, name, 0)) < 0) {
 				rc = cli_fail(error);
 				goto out;
 			}

@@ -14,11 +14,15 @@
 typedef struct {
 	const char *name;
 	size_t first_line;
+	int one_line; /* a JSON Lines record: field errors name the line */
 } ctx;
 
 static int bad(const ctx *c, const char *field, const char *why)
 {
-	gs_error_set("%s: '%s' %s", c->name, field, why);
+	if (c->one_line)
+		gs_error_set("%s:%zu: '%s' %s", c->name, c->first_line, field, why);
+	else
+		gs_error_set("%s: '%s' %s", c->name, field, why);
 	return GS_EPARSE;
 }
 
@@ -329,7 +333,7 @@ int gs_run_from_json(gs_run *run, const char *text, size_t len, const char *name
 	const char *end = NULL;
 	cJSON *o;
 	const cJSON *type;
-	ctx c = { name, first_line ? first_line : 1 };
+	ctx c = { name, first_line ? first_line : 1, first_line != 0 };
 	int error;
 
 	o = cJSON_ParseWithLengthOpts(text, len, &end, 0);

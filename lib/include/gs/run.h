@@ -134,8 +134,10 @@ int gs_run_id_generate(char *out);
 int gs_run_id_check(const char *id);
 
 /*
- * Read one run from JSON text (`name` and `first_line` place errors:
- * "NAME:LINE:COL: why"). Three shapes are accepted and told apart by
+ * Read one run from JSON text. `name` places errors; `first_line` is 0
+ * for a whole JSON document, else the line number of a JSON Lines record
+ * (then every message names it). Malformed JSON: "NAME:LINE:COL:
+ * malformed JSON". Three shapes are accepted and told apart by
  * their keys:
  *   - snake_case: input_tokens, output_tokens, cache_read_tokens,
  *     cache_write_tokens, cache_write_1h_tokens, duration_seconds,
