@@ -451,8 +451,11 @@ static void print_text_result(const gs_run *runs, size_t n, const int *status, c
 			gs_buf_putc(&b, '$');
 			gs_run_fmt_usd(&b, gs_run_cost_nanos(&runs[0]));
 		} else {
-			gs_buf_printf(&b, "cost unknown (no price for model '%s')",
-				      runs[0].model ? runs[0].model : "(none)");
+			if (runs[0].model)
+				gs_buf_printf(&b, "cost unknown (no price for model '%s')",
+					      runs[0].model);
+			else
+				gs_buf_puts(&b, "cost unknown (no model given)");
 		}
 		printf("%s (commit %s)\n", b.ptr, hex);
 		gs_buf_dispose(&b);

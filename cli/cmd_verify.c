@@ -317,6 +317,9 @@ int cmd_verify(int argc, char **argv)
 			printf("%zu issue%s checked, %zu with drift; run 'git stats verify --fix' to "
 			       "correct\n",
 			       v.checked, v.checked == 1 ? "" : "s", drifted);
+		} else if (v.errors) {
+			printf("%zu issue%s checked, %zu could not be checked\n", v.checked,
+			       v.checked == 1 ? "" : "s", v.errors);
 		} else {
 			printf("%zu issue%s checked, totals match their run blocks\n", v.checked,
 			       v.checked == 1 ? "" : "s");
