@@ -51,7 +51,7 @@ static int print_json(const gs_hooks_checklist *list)
 
 int cmd_doctor(int argc, char **argv)
 {
-	git_repository *repo = NULL;
+	gs_repo *repo = NULL;
 	gs_hooks_env env;
 	gs_hooks_checklist list = GS_HOOKS_CHECKLIST_INIT;
 	int i, json = 0, rc = CLI_RUNTIME, have_env = 0;
@@ -65,10 +65,8 @@ int cmd_doctor(int argc, char **argv)
 		else
 			return cli_usage_error(usage, "doctor: unknown argument '%s'", argv[i]);
 	}
-	if (git_repository_open_ext(&repo, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0) {
-		gs_error_set("not a git repository (or any parent up to mount point /)");
+	if (gs_repo_open(&repo, NULL) < 0)
 		return cli_fail(GS_ERROR);
-	}
 	if (gs_hooks_env_discover(&env) < 0) {
 		rc = cli_fail(GS_ERROR);
 		goto done;
@@ -98,6 +96,6 @@ done:
 	gs_hooks_checklist_dispose(&list);
 	if (have_env)
 		gs_hooks_env_dispose(&env);
-	git_repository_free(repo);
+	gs_repo_free(repo);
 	return rc;
 }

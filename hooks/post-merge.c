@@ -1,27 +1,54 @@
 /*
- * git-stats-hook-post-merge: run by the post-merge hook script 'git stats install' writes.
+ * git-stats-hook-post-merge, run by the post-merge script 'git stats install' puts in
+ * the hooks directory: verifies the issues the merge changed, reports drift between totals and
+ * run blocks on stderr, and flushes the spool. $1 is 1 for a squash merge.
  */
 #include "gs/gs.h"
 
+#include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Tests (and curious users) can see that git really reached us. */
+static void trace(int argc, char **argv)
+{
+	const char *path = getenv("GIT_STATS_HOOK_TRACE");
+	FILE *f;
+	int i;
+
+	if (!path || !*path || !(f = fopen(path, "a")))
+		return;
+	fputs("post-merge", f);
+	for (i = 1; i < argc; i++)
+		fprintf(f, " %s", argv[i]);
+	fputc('\n', f);
+	fclose(f);
+}
 
 int main(int argc, char **argv)
 {
-	const char *trace = getenv("GIT_STATS_HOOK_TRACE");
-	int i;
+	gs_repo *r = NULL;
+	gs_buf warn = GS_BUF_INIT;
+	const char *p;
 
-	/* Tests (and curious users) can see that git really reached us. */
-	if (trace && *trace) {
-		FILE *f = fopen(trace, "a");
+	trace(argc, argv);
+	git_libgit2_init();
+	/* Outside a repository git-stats knows nothing to do: stay quiet. */
+	if (gs_repo_open(&r, NULL) == 0) {
+		gs_hooks_post_merge(&warn, r, argc > 1 && !strcmp(argv[1], "1"));
+		/* One "git-stats: ..." line per problem, as every command reports. */
+		for (p = warn.ptr; *p;) {
+			const char *nl = strchr(p, '\n');
+			size_t len = nl ? (size_t)(nl - p) : strlen(p);
 
-		if (f) {
-			fputs("post-merge", f);
-			for (i = 1; i < argc; i++)
-				fprintf(f, " %s", argv[i]);
-			fputc('\n', f);
-			fclose(f);
+			fprintf(stderr, "git-stats: post-merge: %.*s\n", (int)len, p);
+			p += len + (nl != NULL);
 		}
 	}
+	gs_repo_free(r);
+	gs_buf_dispose(&warn);
+	git_libgit2_shutdown();
 	return 0;
 }

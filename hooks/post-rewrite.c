@@ -1,27 +1,61 @@
 /*
- * git-stats-hook-post-rewrite: run by the post-rewrite hook script 'git stats install' writes.
+ * git-stats-hook-post-rewrite, run by the post-rewrite script 'git stats install' puts in
+ * the hooks directory: after an amend or rebase ($1), moves checkpoint candidates from
+ * the old commits to the new ones git lists on stdin.
  */
 #include "gs/gs.h"
 
+#include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Tests (and curious users) can see that git really reached us. */
+static void trace(int argc, char **argv)
+{
+	const char *path = getenv("GIT_STATS_HOOK_TRACE");
+	FILE *f;
+	int i;
+
+	if (!path || !*path || !(f = fopen(path, "a")))
+		return;
+	fputs("post-rewrite", f);
+	for (i = 1; i < argc; i++)
+		fprintf(f, " %s", argv[i]);
+	fputc('\n', f);
+	fclose(f);
+}
 
 int main(int argc, char **argv)
 {
-	const char *trace = getenv("GIT_STATS_HOOK_TRACE");
-	int i;
+	gs_repo *r = NULL;
+	gs_buf warn = GS_BUF_INIT;
+	const char *p;
+	gs_buf input = GS_BUF_INIT;
+	char chunk[4096];
+	ssize_t n;
 
-	/* Tests (and curious users) can see that git really reached us. */
-	if (trace && *trace) {
-		FILE *f = fopen(trace, "a");
+	while ((n = read(0, chunk, sizeof(chunk))) > 0)
+		gs_buf_put(&input, chunk, (size_t)n);
 
-		if (f) {
-			fputs("post-rewrite", f);
-			for (i = 1; i < argc; i++)
-				fprintf(f, " %s", argv[i]);
-			fputc('\n', f);
-			fclose(f);
+	trace(argc, argv);
+	git_libgit2_init();
+	/* Outside a repository git-stats knows nothing to do: stay quiet. */
+	if (gs_repo_open(&r, NULL) == 0) {
+		gs_hooks_post_rewrite(&warn, r, input.ptr, input.size);
+		/* One "git-stats: ..." line per problem, as every command reports. */
+		for (p = warn.ptr; *p;) {
+			const char *nl = strchr(p, '\n');
+			size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+			fprintf(stderr, "git-stats: post-rewrite: %.*s\n", (int)len, p);
+			p += len + (nl != NULL);
 		}
 	}
+	gs_repo_free(r);
+	gs_buf_dispose(&warn);
+	gs_buf_dispose(&input);
+	git_libgit2_shutdown();
 	return 0;
 }

@@ -10,7 +10,12 @@
 #define _POSIX_C_SOURCE 200809L
 #include "gs/hooks.h"
 
-#include <dirent.h>
+#include "gs/attempt.h"
+#include "gs/frontmatter.h"
+#include "gs/issue.h"
+#include "gs/run.h"
+#include "gs/spool.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -1255,22 +1260,14 @@ static int check_identity(gs_hooks_checklist *list, git_repository *repo)
 	return error;
 }
 
-static int check_spool(gs_hooks_checklist *list, git_repository *repo)
+static int check_spool(gs_hooks_checklist *list, gs_repo *r)
 {
 	gs_buf dir = GS_BUF_INIT;
-	DIR *d;
-	struct dirent *de;
 	size_t n = 0;
 	int error = GS_ERROR;
 
-	if (gs_buf_printf(&dir, "%sstats/spool", git_repository_path(repo)) < 0)
+	if (gs_spool_count(&n, r) < 0 || gs_spool_dir(&dir, r) < 0)
 		goto done;
-	d = opendir(dir.ptr);
-	if (d) {
-		while ((de = readdir(d)) != NULL)
-			n += de->d_name[0] != '.';
-		closedir(d);
-	}
 	if (n)
 		error = gs_hooks_checklist_add(list, "spool", 0, "git stats flush",
 					       "%zu record%s waiting in '%s'", n, n == 1 ? "" : "s", dir.ptr);
@@ -1281,11 +1278,459 @@ done:
 	return error;
 }
 
-int gs_hooks_doctor(gs_hooks_checklist *list, git_repository *repo, const gs_hooks_env *env)
+/* `git stats verify` over the target ref: every issue's totals match its run blocks. */
+static int check_verify(gs_hooks_checklist *list, gs_repo *r)
 {
+	git_repository *repo = gs_repo_git(r);
+	const char *ref = NULL;
+	git_reference *ref_obj = NULL;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	gs_issue_list issues = { NULL, 0 };
+	gs_buf bad = GS_BUF_INIT;
+	size_t i, nbad = 0;
+	int error = GS_ERROR, rc;
+
+	if (gs_repo_target_ref(&ref, r) < 0) {
+		error = gs_hooks_checklist_add(list, "verify", 0, "git stats verify", "%s", gs_error_last());
+		goto done;
+	}
+	rc = git_reference_lookup(&ref_obj, repo, ref);
+	if (rc == GIT_ENOTFOUND) {
+		git_error_clear();
+		error = gs_hooks_checklist_add(list, "verify", 1, NULL, "'%s' has no commits yet", ref);
+		goto done;
+	}
+	if (rc < 0 || git_reference_peel((git_object **)&commit, ref_obj, GIT_OBJECT_COMMIT) < 0 ||
+	    git_commit_tree(&tree, commit) < 0) {
+		gs_repo_git_error("cannot read '%s'", ref);
+		error = gs_hooks_checklist_add(list, "verify", 0, "git stats verify", "%s", gs_error_last());
+		goto done;
+	}
+	if (gs_issue_list_at(&issues, repo, tree, gs_repo_issues_dir(r), 0) < 0)
+		goto done;
+	for (i = 0; i < issues.count; i++) {
+		git_blob *blob = NULL;
+		gs_run_drift *drift = NULL;
+		size_t n = 0;
+
+		rc = git_blob_lookup(&blob, repo, &issues.entries[i].blob);
+		if (rc == 0)
+			rc = gs_run_check(&drift, &n, NULL, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
+					  issues.entries[i].path);
+		if (rc < 0 || n) {
+			nbad++;
+			if (nbad <= 3 && gs_buf_printf(&bad, "%s'%s'", nbad > 1 ? ", " : "", issues.entries[i].path) < 0)
+				rc = GS_ERROR;
+		}
+		gs_run_drift_free(drift, n);
+		git_blob_free(blob);
+	}
+	gs_error_clear();
+	if (nbad)
+		error = gs_hooks_checklist_add(list, "verify", 0, "git stats verify --fix",
+					       "%zu of %zu issue%s on '%s' do not match their run blocks: %s%s", nbad,
+					       issues.count, issues.count == 1 ? "" : "s", ref, bad.ptr, nbad > 3 ? ", ..." : "");
+	else
+		error = gs_hooks_checklist_add(list, "verify", 1, NULL, "%zu issue%s on '%s' match their run blocks",
+					       issues.count, issues.count == 1 ? "" : "s", ref);
+done:
+	gs_issue_list_dispose(&issues);
+	gs_buf_dispose(&bad);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	git_reference_free(ref_obj);
+	return error;
+}
+
+int gs_hooks_doctor(gs_hooks_checklist *list, gs_repo *r, const gs_hooks_env *env)
+{
+	git_repository *repo = gs_repo_git(r);
+
 	if (check_command(list, repo, env) < 0 || check_hooks(list, repo, env) < 0 ||
 	    check_managers(list, repo) < 0 || check_merge(list, repo, env) < 0 ||
-	    check_identity(list, repo) < 0 || check_spool(list, repo) < 0)
+	    check_identity(list, repo) < 0 || check_spool(list, r) < 0 || check_verify(list, r) < 0)
 		return GS_ERROR;
+	return 0;
+}
+
+/* --- hook programs -------------------------------------------------------------- */
+
+void gs_hooks_ids_dispose(gs_hooks_ids *ids)
+{
+	size_t i;
+
+	for (i = 0; i < ids->count; i++)
+		free(ids->ids[i]);
+	free(ids->ids);
+	ids->ids = NULL;
+	ids->count = 0;
+}
+
+static int ids_add(gs_hooks_ids *ids, const char *id, size_t len)
+{
+	char **v;
+	size_t i;
+
+	for (i = 0; i < ids->count; i++)
+		if (strlen(ids->ids[i]) == len && !strncmp(ids->ids[i], id, len))
+			return 0;
+	v = realloc(ids->ids, (ids->count + 1) * sizeof(*v));
+	if (!v) {
+		gs_error_set("out of memory");
+		return GS_ERROR;
+	}
+	ids->ids = v;
+	v[ids->count] = strndup(id, len);
+	if (!v[ids->count]) {
+		gs_error_set("out of memory");
+		return GS_ERROR;
+	}
+	ids->count++;
+	return 0;
+}
+
+/* One changed issue file: its path from the root and its new blob. */
+typedef struct {
+	char *path;
+	git_oid blob;
+} changed_file;
+
+typedef struct {
+	changed_file *v;
+	size_t n;
+} changed_list;
+
+static void changed_dispose(changed_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].path);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+/*
+ * Issue files (`*.md` directly in the issues directory) added or modified
+ * by `diff`; `prefix` is the issues directory the diff's paths are relative to.
+ */
+static int collect_changed(changed_list *out, git_diff *diff, const char *prefix)
+{
+	size_t i, n = git_diff_num_deltas(diff);
+
+	for (i = 0; i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const char *p = d->new_file.path;
+		size_t len = strlen(p);
+		changed_file *v;
+		gs_buf full = GS_BUF_INIT;
+
+		if (d->status == GIT_DELTA_DELETED || strchr(p, '/') || len < 4 || strcmp(p + len - 3, ".md") ||
+		    p[0] == '.')
+			continue;
+		if (gs_buf_printf(&full, "%s/%s", prefix, p) < 0)
+			return GS_ERROR;
+		v = realloc(out->v, (out->n + 1) * sizeof(*v));
+		if (!v) {
+			gs_buf_dispose(&full);
+			gs_error_set("out of memory");
+			return GS_ERROR;
+		}
+		out->v = v;
+		v[out->n].path = gs_buf_detach(&full);
+		git_oid_cpy(&v[out->n].blob, &d->new_file.id);
+		out->n++;
+	}
+	return 0;
+}
+
+/* The issues directory's subtree of `root` (NULL when absent or `root` is NULL). */
+static int issues_subtree(git_tree **out, git_repository *repo, git_tree *root, const char *dir)
+{
+	git_tree_entry *e = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!root)
+		return 0;
+	rc = git_tree_entry_bypath(&e, root, dir);
+	if (rc == GIT_ENOTFOUND)
+		return 0;
+	if (rc < 0)
+		return gs_repo_git_error("cannot read '%s'", dir);
+	if (git_tree_entry_type(e) == GIT_OBJECT_TREE && git_tree_lookup(out, repo, git_tree_entry_id(e)) < 0)
+		rc = gs_repo_git_error("cannot read '%s'", dir);
+	git_tree_entry_free(e);
+	return rc < 0 ? GS_ERROR : 0;
+}
+
+/* Issue files that differ between two root trees (either may be NULL). */
+static int changed_between(changed_list *out, gs_repo *r, git_tree *old_root, git_tree *new_root)
+{
+	git_repository *repo = gs_repo_git(r);
+	const char *dir = gs_repo_issues_dir(r);
+	git_tree *a = NULL, *b = NULL;
+	git_diff *diff = NULL;
+	int error = GS_ERROR;
+
+	if (issues_subtree(&a, repo, old_root, dir) < 0 || issues_subtree(&b, repo, new_root, dir) < 0)
+		goto done;
+	/* The common case costs two tree lookups: nothing in the issues directory changed. */
+	if (!b || (a && git_oid_equal(git_tree_id(a), git_tree_id(b)))) {
+		error = 0;
+		goto done;
+	}
+	if (git_diff_tree_to_tree(&diff, repo, a, b, NULL) < 0) {
+		error = gs_repo_git_error("cannot compare '%s'", dir);
+		goto done;
+	}
+	error = collect_changed(out, diff, dir);
+done:
+	git_diff_free(diff);
+	git_tree_free(a);
+	git_tree_free(b);
+	return error;
+}
+
+/* The id an issue file answers to: its frontmatter id, else its name's. */
+static int file_id(gs_hooks_ids *ids, git_repository *repo, const changed_file *f)
+{
+	git_blob *blob = NULL;
+	gs_fm *fm = NULL;
+	char *id = NULL, name_id[GS_ISSUE_ID_MAX + 1];
+	const char *base = strrchr(f->path, '/');
+	int error = 0;
+
+	if (git_blob_lookup(&blob, repo, &f->blob) == 0 &&
+	    gs_fm_parse(&fm, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), f->path) == 0 &&
+	    gs_fm_get_str(&id, fm, "id") == 0 && *id)
+		error = ids_add(ids, id, strlen(id));
+	else if (gs_issue_id_from_name(name_id, sizeof(name_id), base ? base + 1 : f->path) == 0)
+		error = ids_add(ids, name_id, strlen(name_id));
+	if (error == 0)
+		gs_error_clear();
+	free(id);
+	gs_fm_free(fm);
+	git_blob_free(blob);
+	return error;
+}
+
+/* `Issue: 12, #13` trailers of a commit message. */
+static int trailer_ids(gs_hooks_ids *ids, const char *message)
+{
+	git_message_trailer_array arr;
+	size_t i;
+	int error = 0;
+
+	memset(&arr, 0, sizeof(arr));
+	if (git_message_trailers(&arr, message) < 0) {
+		git_error_clear();
+		return 0; /* no trailers to read is not a problem for a hook */
+	}
+	for (i = 0; i < arr.count && error == 0; i++) {
+		const char *v = arr.trailers[i].value;
+
+		if (strcasecmp(arr.trailers[i].key, "Issue"))
+			continue;
+		while (*v && error == 0) {
+			size_t n;
+
+			while (*v == ' ' || *v == '\t' || *v == ',' || *v == '#')
+				v++;
+			n = strcspn(v, ", \t");
+			if (n) {
+				char *id = strndup(v, n);
+
+				if (!id) {
+					gs_error_set("out of memory");
+					error = GS_ERROR;
+				} else if (gs_issue_id_check(id) == 0) {
+					error = ids_add(ids, v, n);
+				} else {
+					gs_error_clear(); /* not an id: someone's prose */
+				}
+				free(id);
+			}
+			v += n;
+		}
+	}
+	git_message_trailer_array_free(&arr);
+	return error;
+}
+
+int gs_hooks_commit_issues(gs_hooks_ids *out, gs_repo *r, const git_oid *commit)
+{
+	git_repository *repo = gs_repo_git(r);
+	git_commit *c = NULL, *parent = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	changed_list changed = { NULL, 0 };
+	size_t i;
+	int error = GS_ERROR;
+
+	if (git_commit_lookup(&c, repo, commit) < 0) {
+		error = gs_repo_git_error("cannot read commit");
+		goto done;
+	}
+	if (git_commit_tree(&tree, c) < 0 ||
+	    (git_commit_parentcount(c) > 0 && (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&ptree, parent) < 0))) {
+		error = gs_repo_git_error("cannot read commit");
+		goto done;
+	}
+	if (changed_between(&changed, r, ptree, tree) < 0)
+		goto done;
+	for (i = 0; i < changed.n; i++)
+		if (file_id(out, repo, &changed.v[i]) < 0)
+			goto done;
+	if (trailer_ids(out, git_commit_message(c)) < 0)
+		goto done;
+	error = 0;
+done:
+	changed_dispose(&changed);
+	git_tree_free(tree);
+	git_tree_free(ptree);
+	git_commit_free(parent);
+	git_commit_free(c);
+	return error;
+}
+
+static void warn_line(gs_buf *warn, const char *what)
+{
+	gs_buf_printf(warn, "%s: %s\n", what, gs_error_last());
+	gs_error_clear();
+}
+
+/* Replay the spool, reporting what stays in it. */
+static void flush_spool(gs_buf *warn, gs_repo *r)
+{
+	gs_spool_result res;
+	size_t n = 0;
+
+	if (gs_spool_count(&n, r) < 0) {
+		warn_line(warn, "cannot read the spool");
+		return;
+	}
+	if (!n)
+		return;
+	memset(&res, 0, sizeof(res));
+	if (gs_spool_flush(&res, r, NULL) < 0)
+		warn_line(warn, "cannot flush the spool");
+	else if (res.failed)
+		gs_buf_printf(warn, "%zu spooled record%s could not be applied; run 'git stats flush'\n", res.failed,
+			      res.failed == 1 ? "" : "s");
+	gs_spool_result_dispose(&res);
+}
+
+int gs_hooks_post_commit(gs_buf *warn, gs_repo *r)
+{
+	int rc;
+
+	/* Only a dedicated ref: a commit on the checked-out branch from here would land in the user's history. */
+	rc = gs_repo_target_is_head(r);
+	if (rc == 0)
+		flush_spool(warn, r);
+	else
+		gs_error_clear();
+	return 0;
+}
+
+static int tree_of(git_tree **out, git_repository *repo, const char *rev)
+{
+	git_object *obj = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = git_revparse_single(&obj, repo, rev);
+	if (rc == GIT_ENOTFOUND) {
+		git_error_clear();
+		return 0;
+	}
+	if (rc < 0 || git_object_peel((git_object **)out, obj, GIT_OBJECT_TREE) < 0)
+		rc = gs_repo_git_error("cannot read '%s'", rev);
+	git_object_free(obj);
+	return rc < 0 ? GS_ERROR : 0;
+}
+
+int gs_hooks_post_merge(gs_buf *warn, gs_repo *r, int squash)
+{
+	git_repository *repo = gs_repo_git(r);
+	git_tree *old_tree = NULL, *new_tree = NULL;
+	git_index *index = NULL;
+	git_diff *diff = NULL;
+	changed_list changed = { NULL, 0 };
+	size_t i, k;
+
+	if (squash) {
+		/* A squash merge only staged the result: compare HEAD with the index. */
+		if (tree_of(&old_tree, repo, "HEAD") < 0 || git_repository_index(&index, repo) < 0 ||
+		    git_diff_tree_to_index(&diff, repo, old_tree, index, NULL) < 0) {
+			gs_repo_git_error("cannot compare HEAD with the index");
+			warn_line(warn, "cannot verify the merged issues");
+		} else {
+			size_t n = git_diff_num_deltas(diff), dl = strlen(gs_repo_issues_dir(r));
+
+			for (i = 0; i < n; i++) {
+				const git_diff_delta *d = git_diff_get_delta(diff, i);
+				const char *p = d->new_file.path;
+				changed_file *v;
+
+				if (d->status == GIT_DELTA_DELETED || strncmp(p, gs_repo_issues_dir(r), dl) || p[dl] != '/' ||
+				    strchr(p + dl + 1, '/') || strlen(p) < dl + 5 || strcmp(p + strlen(p) - 3, ".md"))
+					continue;
+				v = realloc(changed.v, (changed.n + 1) * sizeof(*v));
+				if (!v)
+					break;
+				changed.v = v;
+				v[changed.n].path = strdup(p);
+				git_oid_cpy(&v[changed.n].blob, &d->new_file.id);
+				if (v[changed.n].path)
+					changed.n++;
+			}
+		}
+	} else if (tree_of(&old_tree, repo, "ORIG_HEAD") < 0 || tree_of(&new_tree, repo, "HEAD") < 0 ||
+		   changed_between(&changed, r, old_tree, new_tree) < 0) {
+		warn_line(warn, "cannot verify the merged issues");
+	}
+
+	for (i = 0; i < changed.n; i++) {
+		git_blob *blob = NULL;
+		gs_run_drift *drift = NULL;
+		size_t n = 0;
+
+		if (git_blob_lookup(&blob, repo, &changed.v[i].blob) < 0) {
+			gs_repo_git_error("cannot read '%s'", changed.v[i].path);
+			warn_line(warn, "cannot verify");
+			continue;
+		}
+		if (gs_run_check(&drift, &n, NULL, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
+				 changed.v[i].path) < 0) {
+			warn_line(warn, "cannot verify");
+		} else if (n) {
+			gs_buf_printf(warn, "drift in '%s':", changed.v[i].path);
+			for (k = 0; k < n; k++)
+				gs_buf_printf(warn, "%s %s is %s, run blocks give %s", k ? ";" : "", drift[k].key,
+					      drift[k].recorded ? drift[k].recorded : "absent",
+					      drift[k].expected ? drift[k].expected : "none");
+			gs_buf_puts(warn, "; run 'git stats verify --fix'\n");
+		}
+		gs_run_drift_free(drift, n);
+		git_blob_free(blob);
+	}
+	changed_dispose(&changed);
+	git_diff_free(diff);
+	git_index_free(index);
+	git_tree_free(old_tree);
+	git_tree_free(new_tree);
+	flush_spool(warn, r);
+	return 0;
+}
+
+int gs_hooks_post_rewrite(gs_buf *warn, gs_repo *r, const char *input, size_t len)
+{
+	(void)warn;
+	(void)r;
+	(void)input;
+	(void)len;
 	return 0;
 }

@@ -8,6 +8,7 @@
 #define GS_HOOKS_H
 
 #include "gs/common.h"
+#include "gs/repo.h"
 
 #include <git2.h>
 
@@ -112,13 +113,54 @@ void gs_hooks_checklist_dispose(gs_hooks_checklist *list);
 size_t gs_hooks_checklist_failures(const gs_hooks_checklist *list);
 
 /*
- * The integration checks of `git stats doctor` that need no other module:
+ * The checks of `git stats doctor`:
  * git-stats reachable as `git stats`, hooks reachable by git (core.hooksPath
  * and hook managers: husky, pre-commit, lefthook, overcommit), the merge
- * driver and its attribute as git resolves it, identity, empty spool.
+ * driver and its attribute as git resolves it, identity, an empty spool,
+ * and verify (every issue on the target ref matches its run blocks).
  * Appends to `list`; returns an error only when the checks cannot run.
  */
-int gs_hooks_doctor(gs_hooks_checklist *list, git_repository *repo, const gs_hooks_env *env);
+int gs_hooks_doctor(gs_hooks_checklist *list, gs_repo *r, const gs_hooks_env *env);
+
+/* --- the hook programs (hooks/<name>.c are thin mains over these) ------- */
+
+/* A list of issue ids (owned strings). */
+typedef struct {
+	char **ids;
+	size_t count;
+} gs_hooks_ids;
+
+void gs_hooks_ids_dispose(gs_hooks_ids *ids);
+
+/*
+ * The issues `commit` concerns: issue files of the issues directory it
+ * adds or changes against its first parent (the frontmatter id, else the
+ * file name's), and the ids its message names in `Issue:` trailers
+ * (several per trailer allowed, comma separated, a leading '#' ignored).
+ */
+int gs_hooks_commit_issues(gs_hooks_ids *out, gs_repo *r, const git_oid *commit);
+
+/*
+ * post-commit: HEAD's commit becomes the checkpoint candidate of running
+ * attempts of the issues it concerns; the spool is flushed when the
+ * target ref is a dedicated ref (never onto the checked-out branch, which
+ * would put a commit on the user's branch from inside their commit).
+ * Problems are appended to `warn` as lines; the caller prints them.
+ */
+int gs_hooks_post_commit(gs_buf *warn, gs_repo *r);
+
+/*
+ * post-merge: verify the issue files the merge changed (ORIG_HEAD..HEAD,
+ * or HEAD..index for a squash merge) and report drift between totals and
+ * run blocks, one line per file in `warn`; then flush the spool.
+ */
+int gs_hooks_post_merge(gs_buf *warn, gs_repo *r, int squash);
+
+/*
+ * post-rewrite: `input` is git's stdin ("<old> <new>[ <extra>]" lines);
+ * candidates pointing at an old commit move to its new one.
+ */
+int gs_hooks_post_rewrite(gs_buf *warn, gs_repo *r, const char *input, size_t len);
 
 #ifdef __cplusplus
 }
