@@ -6,6 +6,7 @@
 #include "cli.h"
 
 #include <cjson/cJSON.h>
+#include <git2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -281,16 +282,70 @@ static int merge_flags(gs_run *run, const gs_run *f)
 }
 
 /*
- * --session: fill the fields that flags and JSON left out (tokens, cost,
- * duration, model) from the session's event log, using run->given to
- * know which. The session module provides the filling; until it does,
- * the session id is only stored with the run.
+ * --session: fill the fields that flags and JSON left out (tokens with
+ * their cache classes, cost, duration, model, iterations = llm.response
+ * events, start time) from the session's event log, using run->given to
+ * know which. A cost the log does not know stays for pricing to compute
+ * (or unknown), never $0. The stored session id is the resolved full id.
+ * Only our ids (`ses_...`, `latest`) are looked up: the session_id of
+ * `claude -p` JSON is Claude's own and is stored as given.
  */
 static int fill_from_session(gs_run *run, gs_repo *repo)
 {
-	(void)run;
-	(void)repo;
-	return 0;
+	const char *common = git_repository_commondir(gs_repo_git(repo));
+	gs_buf dir = GS_BUF_INIT;
+	gs_session_totals t;
+	char id[GS_SESSION_ID_BUFSZ];
+	unsigned int g = run->given;
+	int error;
+
+	memset(&t, 0, sizeof(t));
+	if (strncmp(run->session_id, "ses_", 4) && strcmp(run->session_id, "latest"))
+		return 0;
+	if ((error = gs_buf_printf(&dir, "%s%sstats/sessions", common,
+				   common[strlen(common) - 1] == '/' ? "" : "/")) < 0)
+		goto done;
+	if ((error = gs_session_resolve(id, dir.ptr, run->session_id)) < 0 ||
+	    (error = gs_session_run_totals(&t, dir.ptr, id, NULL, NULL)) < 0) {
+		gs_error_prefix("--session");
+		if (error == GS_EUSAGE)
+			error = GS_ENOTFOUND;
+		goto done;
+	}
+	if ((error = set_str(&run->session_id, id)) < 0)
+		goto done;
+	if (!(g & GS_RUN_HAS_INPUT))
+		run->input_tokens = t.input_tokens;
+	if (!(g & GS_RUN_HAS_OUTPUT))
+		run->output_tokens = t.output_tokens;
+	if (!(g & GS_RUN_HAS_CACHE_READ))
+		run->cache_read_tokens = t.cache_read_tokens;
+	if (!(g & GS_RUN_HAS_CACHE_WRITE))
+		run->cache_write_tokens = t.cache_write_tokens;
+	if (!(g & GS_RUN_HAS_DURATION))
+		run->duration_seconds = (double)t.duration_ms / 1000.0;
+	if (!(g & GS_RUN_HAS_ITERATIONS))
+		run->iterations = t.iterations;
+	if (!(g & GS_RUN_HAS_STARTED) && t.created_ms >= 0)
+		run->started_at_ms = t.created_ms;
+	if (!(g & GS_RUN_HAS_MODEL) && t.model) {
+		if ((error = set_str(&run->model, t.model)) < 0)
+			goto done;
+		if (t.provider && (error = set_str(&run->provider, t.provider)) < 0)
+			goto done;
+	}
+	if (!(g & GS_RUN_HAS_COST) && t.cost_known) {
+		run->cost_usd = t.cost_usd;
+		run->cost_known = 1;
+		run->given |= GS_RUN_HAS_COST;
+	}
+	run->given |= GS_RUN_HAS_INPUT | GS_RUN_HAS_OUTPUT | GS_RUN_HAS_CACHE_READ |
+		      GS_RUN_HAS_CACHE_WRITE | GS_RUN_HAS_DURATION | GS_RUN_HAS_ITERATIONS;
+	error = 0;
+done:
+	gs_session_totals_dispose(&t);
+	gs_buf_dispose(&dir);
+	return error;
 }
 
 static int read_batch(gs_run **out, size_t *n, const char *file)
