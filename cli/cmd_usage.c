@@ -127,7 +127,9 @@ int cmd_usage(int argc, char **argv)
 	if (json)
 		format = FMT_JSON;
 
-	if ((error = cli_open_repo(&repo, ref)) < 0 || (error = gs_pricing_new(&pricing)) < 0 ||
+	/* Pricing only names the provider of runs and sessions that did not record one. */
+	if ((error = cli_open_repo(&repo, ref)) < 0 ||
+	    (error = gs_pricing_load_repo(&pricing, NULL, repo)) < 0 ||
 	    (error = gs_usage_report_new(&report, by, source, &window)) < 0)
 		goto fail;
 	/* Runs first: with --source all they claim the sessions they name. */

@@ -858,12 +858,13 @@ int gs_usage_report_text(gs_buf *out, const gs_usage_report *r, unsigned int fla
 		int e = gs_report_fmt_int(&n, r->totals.unknown_cost_sessions);
 
 		if (!e)
-			e = gs_buf_printf(out, "\n* %s %s of unknown cost (model without a price) are "
+			e = gs_buf_printf(out, "\n* %s %s of unknown cost (model without a price) %s "
 					       "left out of the costs marked *.\n",
 					  n.ptr,
 					  r->totals.unknown_cost_sessions > 1 ? unit
 					  : r->source == GS_USAGE_SOURCE_ISSUES ? "run"
-										: "session");
+										: "session",
+					  r->totals.unknown_cost_sessions > 1 ? "are" : "is");
 		gs_buf_dispose(&n);
 		if (e < 0)
 			goto done;
