@@ -15,6 +15,7 @@
 #include "gs/issue.h"
 #include "gs/run.h"
 #include "gs/spool.h"
+#include "gs/store.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -1240,23 +1241,26 @@ done:
 	return error;
 }
 
-static int check_identity(gs_hooks_checklist *list, git_repository *repo)
+/* The identity stats commits get (the store's rule); its fallback means nobody set one. */
+static int check_identity(gs_hooks_checklist *list, gs_repo *r)
 {
-	git_signature *sig = NULL;
-	const char *en = getenv("GIT_COMMITTER_NAME"), *ee = getenv("GIT_COMMITTER_EMAIL");
+	git_signature *author = NULL, *committer = NULL;
 	int error;
 
-	if (git_signature_default(&sig, repo) == 0) {
-		error = gs_hooks_checklist_add(list, "identity", 1, NULL, "%s <%s>", sig->name, sig->email);
-	} else if (en && *en && ee && *ee) {
-		error = gs_hooks_checklist_add(list, "identity", 1, NULL, "%s <%s> (environment)", en, ee);
-	} else {
-		git_error_clear();
+	if (gs_store_signature(&author, &committer, r) < 0)
+		error = gs_hooks_checklist_add(list, "identity", 0,
+			"git config user.name 'Your Name' && git config user.email you@example.com", "%s",
+			gs_error_last());
+	else if (!strcmp(committer->email, "git-stats@localhost"))
 		error = gs_hooks_checklist_add(list, "identity", 0,
 			"git config user.name 'Your Name' && git config user.email you@example.com",
-			"user.name/user.email not set; commits would be made as 'git-stats <git-stats@localhost>'");
-	}
-	git_signature_free(sig);
+			"user.name/user.email not set; commits would be made as '%s <%s>'", committer->name,
+			committer->email);
+	else
+		error = gs_hooks_checklist_add(list, "identity", 1, NULL, "%s <%s>", committer->name,
+					       committer->email);
+	git_signature_free(author);
+	git_signature_free(committer);
 	return error;
 }
 
@@ -1349,7 +1353,7 @@ int gs_hooks_doctor(gs_hooks_checklist *list, gs_repo *r, const gs_hooks_env *en
 
 	if (check_command(list, repo, env) < 0 || check_hooks(list, repo, env) < 0 ||
 	    check_managers(list, repo) < 0 || check_merge(list, repo, env) < 0 ||
-	    check_identity(list, repo) < 0 || check_spool(list, r) < 0 || check_verify(list, r) < 0)
+	    check_identity(list, r) < 0 || check_spool(list, r) < 0 || check_verify(list, r) < 0)
 		return GS_ERROR;
 	return 0;
 }

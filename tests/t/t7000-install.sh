@@ -184,6 +184,27 @@ test_expect_success 'doctor reports a non-empty spool' '
 	 rm .git/stats/spool/r1.json)
 '
 
+test_expect_success 'doctor fails without an identity and names the fix' '
+	(cd plain && git stats install >/dev/null &&
+	 env -u GIT_COMMITTER_NAME -u GIT_COMMITTER_EMAIL -u GIT_AUTHOR_NAME -u GIT_AUTHOR_EMAIL \
+		git stats doctor >out; test $? = 1 &&
+	 grep "^identity: FAIL: .*git-stats@localhost.*run .git config user.name" out &&
+	 git config user.name "Doc Tor" && git config user.email doc@example.com &&
+	 env -u GIT_COMMITTER_NAME -u GIT_COMMITTER_EMAIL -u GIT_AUTHOR_NAME -u GIT_AUTHOR_EMAIL \
+		git stats doctor >out &&
+	 grep "^identity: OK (Doc Tor <doc@example.com>)" out)
+'
+
+test_expect_success 'doctor fails on drift and names verify --fix' '
+	(cd plain && git stats new "Drifting" >/dev/null &&
+	 git stats record 1 --input-tokens 10 --output-tokens 5 --model claude-sonnet-4-5 >/dev/null &&
+	 git stats doctor >out && grep "^verify: OK (1 issue on .refs/heads/main. match" out &&
+	 git stats set 1 run_count=7 >/dev/null &&
+	 test_expect_code 1 git stats doctor >out &&
+	 grep "^verify: FAIL: 1 of 1 issue on .refs/heads/main. do not match their run blocks: .issues/1-drifting.md.; run .git stats verify --fix.$" out &&
+	 git stats verify --fix >/dev/null && git stats doctor >out && ! grep FAIL out)
+'
+
 test_expect_success 'install --shared writes .gitattributes' '
 	test_create_repo shared &&
 	(cd shared && git stats install --shared &&
