@@ -181,7 +181,7 @@ test_expect_success 'doctor reports a non-empty spool' '
 	(cd plain && mkdir -p .git/stats/spool && echo "{}" >.git/stats/spool/r1.json &&
 	 test_expect_code 1 git stats doctor >out &&
 	 grep "^spool: FAIL: 1 record waiting.*run .git stats flush.$" out &&
-	 rm .git/stats/spool/r1.json)
+	 rm -r .git/stats/spool)
 '
 
 test_expect_success 'doctor fails without an identity and names the fix' '
