@@ -534,10 +534,12 @@ static void fm_reset(gs_fm *fm)
 }
 
 /*
- * Index fm->doc. `prefer_kv` keeps a key=value file in its dialect when an
- * edit left it without any key line (an empty block reads as YAML).
+ * Index fm->doc. `keep` is the dialect before an edit: an edited document
+ * stays in it (a key=value file left without key lines would read as
+ * YAML; a YAML file whose remaining keys happen to look like `a=: b`
+ * would read as key=value). GS_FM_NONE detects afresh.
  */
-static int parse_doc(gs_fm *fm, int prefer_kv)
+static int parse_doc(gs_fm *fm, gs_fm_dialect keep)
 {
 	const char *d = fm->doc.ptr, *nul, *nl;
 	size_t len = fm->doc.size, off, i, open_len;
@@ -601,11 +603,13 @@ static int parse_doc(gs_fm *fm, int prefer_kv)
 	}
 
 	kv = gs_fm__kv_detect(d + fm->content_off, fm->content_end - fm->content_off, &any_kv);
-	if (kv && (any_kv || prefer_kv)) {
+	if (kv && keep != GS_FM_YAML && (any_kv || keep == GS_FM_KV)) {
 		fm->dialect = GS_FM_KV;
 		return gs_fm__kv_parse(fm);
 	}
 	fm->dialect = GS_FM_YAML;
+	if (kv && !any_kv)
+		return 0; /* only blank and comment lines: an empty mapping */
 	return yaml_index(fm, ascii);
 }
 
@@ -639,7 +643,7 @@ int gs_fm_parse(gs_fm **out, const char *data, size_t len, const char *name)
 		gs_fm_free(fm);
 		return GS_ERROR;
 	}
-	if ((error = parse_doc(fm, 0)) < 0) {
+	if ((error = parse_doc(fm, GS_FM_NONE)) < 0) {
 		gs_fm_free(fm);
 		return error;
 	}
@@ -1022,7 +1026,7 @@ static int reparse(gs_fm *tmp, const gs_fm *fm, gs_buf *nd)
 	tmp->doc = *nd;
 	gs_buf_init(nd);
 	tmp->name = fm->name;
-	return parse_doc(tmp, fm->dialect == GS_FM_KV);
+	return parse_doc(tmp, fm->dialect);
 }
 
 /* Replace fm's document and index with tmp's. */
@@ -1136,6 +1140,8 @@ out:
 	if (fm->dialect == GS_FM_KV)
 		return gs_buf_splice(nd, e->val_off, e->val_end - e->val_off, text, tlen);
 
+	if (!block && e->kind != GS_FM_MAPPING && e->kind != GS_FM_SEQUENCE && e->val_end > e->val_off)
+		return gs_buf_splice(nd, e->val_off, e->val_end - e->val_off, text, tlen);
 	if (!memchr(d + e->sep_end, '\n', e->val_off - e->sep_end)) {
 		/* The value starts on the key's line. */
 		if (block)
@@ -1173,6 +1179,33 @@ out:
 	}
 }
 
+/*
+ * Every key of `old` except `skip` is still there, in the same order, with
+ * the same value bytes: the check that an edit stayed inside its value
+ * (a value text could otherwise open a bracket that swallows the next key).
+ */
+static int others_kept(const gs_fm *old, const gs_fm *nw, const char *skip)
+{
+	size_t i, j = 0, skip_len = skip ? strlen(skip) : 0;
+
+	for (i = 0; i < old->n; i++) {
+		const gs_fm__entry *a = &old->e[i], *b;
+
+		if (skip && a->key_len == skip_len && !memcmp(a->key, skip, skip_len))
+			continue;
+		while (j < nw->n && skip && nw->e[j].key_len == skip_len && !memcmp(nw->e[j].key, skip, skip_len))
+			j++;
+		if (j >= nw->n)
+			return 0;
+		b = &nw->e[j++];
+		if (a->key_len != b->key_len || memcmp(a->key, b->key, a->key_len) || a->kind != b->kind ||
+		    a->val_end - a->val_off != b->val_end - b->val_off ||
+		    memcmp(old->doc.ptr + a->val_off, nw->doc.ptr + b->val_off, a->val_end - a->val_off))
+			return 0;
+	}
+	return 1;
+}
+
 /* Set and re-read; *tmp holds the candidate document on success. */
 static int try_set(gs_fm *tmp, const gs_fm *fm, const char *key, const char *text, size_t tlen, int block)
 {
@@ -1186,6 +1219,11 @@ static int try_set(gs_fm *tmp, const gs_fm *fm, const char *key, const char *tex
 	if ((error = reparse(tmp, fm, &nd)) < 0) {
 		discard(tmp);
 		return error;
+	}
+	if (!others_kept(fm, tmp, key) || tmp->n != fm->n + !gs_fm__find(fm, key)) {
+		discard(tmp);
+		gs_error_set("cannot set key '%s' in '%s': the value would change other keys", key, fm->name);
+		return GS_EUSAGE;
 	}
 	return 0;
 }
@@ -1416,6 +1454,11 @@ int gs_fm_remove(gs_fm *fm, const char *key)
 		discard(&tmp);
 		return error;
 	}
+	if (!others_kept(fm, &tmp, key) || tmp.n + 1 != fm->n) {
+		discard(&tmp);
+		gs_error_set("cannot remove key '%s' from '%s': other keys would change", key, fm->name);
+		return GS_EUSAGE;
+	}
 	adopt(fm, &tmp);
 	return 0;
 }
@@ -1444,6 +1487,11 @@ int gs_fm_body_append(gs_fm *fm, const char *text, size_t len)
 	if ((error = reparse(&tmp, fm, &nd)) < 0) {
 		discard(&tmp);
 		return error;
+	}
+	if (!others_kept(fm, &tmp, NULL) || tmp.n != fm->n) {
+		discard(&tmp);
+		gs_error_set("cannot append to the body of '%s': the frontmatter would change", fm->name);
+		return GS_EUSAGE;
 	}
 	adopt(fm, &tmp);
 	return 0;
