@@ -422,10 +422,15 @@ static void print_totals_text(const gs_session_totals *t)
 static cJSON *totals_json(const gs_session_totals *t)
 {
 	cJSON *o = cJSON_CreateObject();
+	char when[GS_TIME_BUFSZ];
 
 	if (!o)
 		return NULL;
 	cJSON_AddStringToObject(o, "id", t->id);
+	gs_time_format(when, t->created_ms, 1);
+	cJSON_AddStringToObject(o, "created_at", when);
+	gs_time_format(when, t->last_active_ms, 1);
+	cJSON_AddStringToObject(o, "last_active_at", when);
 	if (t->issue)
 		cJSON_AddStringToObject(o, "issue", t->issue);
 	else
@@ -434,6 +439,10 @@ static cJSON *totals_json(const gs_session_totals *t)
 		cJSON_AddStringToObject(o, "model", t->model);
 	else
 		cJSON_AddNullToObject(o, "model");
+	if (t->provider)
+		cJSON_AddStringToObject(o, "provider", t->provider);
+	else
+		cJSON_AddNullToObject(o, "provider");
 	cJSON_AddStringToObject(o, "status", t->status == GS_SESSION_SUCCESS  ? "success"
 					     : t->status == GS_SESSION_FAILED ? "failed"
 									      : "open");
@@ -575,7 +584,6 @@ static int sub_list(int argc, char **argv)
 		       t->iterations || t->cost_known ? cbuf : "-");
 	}
 	if (json) {
-		/* created_at is part of the list rows for scripts */
 		print_json(arr, 1);
 	} else if (!shown) {
 		printf("(no sessions)\n");
