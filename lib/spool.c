@@ -124,7 +124,8 @@ static int list_files(char ***names, size_t *n, const char *dir)
 		count++;
 	}
 	closedir(d);
-	qsort(arr, count, sizeof(*arr), cmp_names);
+	if (count > 1)
+		qsort(arr, count, sizeof(*arr), cmp_names);
 	*names = arr;
 	*n = count;
 	return 0;

@@ -18,13 +18,13 @@ test_expect_success 'snake_case JSON from a file' '
 	{"input_tokens": 100, "output_tokens": 20, "cache_read_tokens": 30,
 	 "cache_write_tokens": 5, "duration_seconds": 12.25, "iterations": 2,
 	 "context_size": 900, "model": "gpt-4.1", "started_at": "2026-03-14T10:00:00Z",
-	 "run_id": "snake-1", "session_id": "ses_x"}
+	 "run_id": "snake-1", "session_id": "ext-5d3c"}
 	JSON
 	git stats record 1 --json ../run.json &&
 	test "$(fm issues/1.md total_input_tokens)" = 135 &&
 	test "$(fm issues/1.md total_duration_seconds)" = 12.25 &&
 	test "$(fm issues/1.md last_run_at)" = 2026-03-14T10:00:00Z &&
-	grep "\"session_id\":\"ses_x\"" issues/1.md &&
+	grep "\"session_id\":\"ext-5d3c\"" issues/1.md &&
 	grep "\"context_size\":900" issues/1.md
 '
 
