@@ -35,6 +35,8 @@ int main(int argc, char **argv)
 	const char *p;
 
 	trace(argc, argv);
+	if (!gs_hooks_may_have_work("post-commit"))
+		goto out;
 	git_libgit2_init();
 	/* Outside a repository git-stats knows nothing to do: stay quiet. */
 	if (gs_repo_open(&r, NULL) == 0) {
@@ -51,5 +53,6 @@ int main(int argc, char **argv)
 	gs_repo_free(r);
 	gs_buf_dispose(&warn);
 	git_libgit2_shutdown();
+out:
 	return 0;
 }

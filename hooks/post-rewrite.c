@@ -40,6 +40,8 @@ int main(int argc, char **argv)
 		gs_buf_put(&input, chunk, (size_t)n);
 
 	trace(argc, argv);
+	if (!gs_hooks_may_have_work("post-rewrite"))
+		goto out;
 	git_libgit2_init();
 	/* Outside a repository git-stats knows nothing to do: stay quiet. */
 	if (gs_repo_open(&r, NULL) == 0) {
@@ -55,7 +57,8 @@ int main(int argc, char **argv)
 	}
 	gs_repo_free(r);
 	gs_buf_dispose(&warn);
-	gs_buf_dispose(&input);
 	git_libgit2_shutdown();
+out:
+	gs_buf_dispose(&input);
 	return 0;
 }

@@ -17,6 +17,7 @@
 #include "gs/spool.h"
 #include "gs/store.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -1359,6 +1360,78 @@ int gs_hooks_doctor(gs_hooks_checklist *list, gs_repo *r, const gs_hooks_env *en
 }
 
 /* --- hook programs -------------------------------------------------------------- */
+
+/* Any entry in `dir` whose name does not start with '.' and ends with `suffix`. */
+static int dir_has_entry(const char *dir, const char *suffix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t sl = strlen(suffix);
+	int found = 0;
+
+	if (!d)
+		return errno != ENOENT; /* unreadable: let the real hook look */
+	while (!found && (de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name);
+
+		found = de->d_name[0] != '.' && n >= sl && !strcmp(de->d_name + n - sl, suffix);
+	}
+	closedir(d);
+	return found;
+}
+
+/* $GIT_DIR as git sets up a hook's environment: GIT_DIR, else ./.git, else a bare "." */
+static int quick_gitdir(gs_buf *out)
+{
+	const char *env = getenv("GIT_DIR");
+	struct stat st;
+
+	gs_buf_clear(out);
+	if (env && *env)
+		return gs_buf_puts(out, env);
+	if (stat(".git", &st) == 0 && S_ISDIR(st.st_mode))
+		return gs_buf_puts(out, ".git");
+	if (stat(".git", &st) == 0 && S_ISREG(st.st_mode)) {
+		gs_buf link = GS_BUF_INIT;
+		int error = GS_ENOTFOUND;
+
+		/* A linked work tree or submodule: "gitdir: <path>". */
+		if (gs_file_read(&link, ".git", 4096) == 0 && !strncmp(link.ptr, "gitdir: ", 8)) {
+			size_t n = strcspn(link.ptr + 8, "\r\n");
+
+			error = gs_buf_put(out, link.ptr + 8, n);
+		}
+		gs_buf_dispose(&link);
+		return error;
+	}
+	if (stat("HEAD", &st) == 0 && stat("objects", &st) == 0 && S_ISDIR(st.st_mode))
+		return gs_buf_puts(out, ".");
+	return GS_ENOTFOUND;
+}
+
+int gs_hooks_may_have_work(const char *hook)
+{
+	gs_buf gitdir = GS_BUF_INIT, dir = GS_BUF_INIT;
+	int maybe = 1;
+
+	if (strcmp(hook, "post-commit") && strcmp(hook, "post-rewrite"))
+		goto done;
+	if (quick_gitdir(&gitdir) < 0)
+		goto done;
+	/* Running attempts live in $GIT_DIR/stats/attempts/ (gs/attempt.h), records in $GIT_DIR/stats/spool/ (gs/spool.h). */
+	if (gs_buf_printf(&dir, "%s/stats/attempts", gitdir.ptr) < 0)
+		goto done;
+	maybe = dir_has_entry(dir.ptr, "");
+	if (!maybe && !strcmp(hook, "post-commit")) {
+		gs_buf_clear(&dir);
+		maybe = gs_buf_printf(&dir, "%s/stats/spool", gitdir.ptr) < 0 || dir_has_entry(dir.ptr, ".json");
+	}
+done:
+	gs_error_clear();
+	gs_buf_dispose(&gitdir);
+	gs_buf_dispose(&dir);
+	return maybe;
+}
 
 void gs_hooks_ids_dispose(gs_hooks_ids *ids)
 {
