@@ -480,6 +480,66 @@ static void test_attempt_durations_read_like_a_human_wrote_them(void **state)
 	}
 }
 
+/* The raw bytes gs_fm_get_raw gives back parse to what gs_fm_set_block got. */
+static void test_attempt_blocks_round_trip_through_frontmatter(void **state)
+{
+	static const char doc[] = "---\r\ntitle: Fix login # keep me\r\nagents: {}\r\nresume_attempts: []\r\n"
+				  "owner: me\r\n---\r\nBody text\r\n";
+	static const char *const term[] = { "wf-1" };
+	gs_fm *fm = NULL;
+	gs_agents a, b;
+	gs_resumes r, back;
+	gs_buf yaml = GS_BUF_INIT, again = GS_BUF_INIT;
+	const char *raw, *all, *p;
+	size_t len, alllen, col;
+	int round;
+
+	(void)state;
+	assert_int_equal(gs_fm_parse(&fm, doc, strlen(doc), "issues/12.md"), 0);
+	gs_agents_init(&a);
+	run_attempt(&a, "recon", T0, 0, 1.0, 1000, NULL);
+	run_attempt(&a, "recon", T0, 1, 2.0, 1000, CP3);
+	gs_resumes_init(&r);
+	assert_int_equal(gs_resumes_append(&r, "wf-2", "2026-03-15T12:00:00Z", term, 1, CP3), 0);
+	for (round = 0; round < 2; round++) {
+		gs_buf_clear(&yaml);
+		assert_int_equal(gs_agents_format(&yaml, &a), 0);
+		assert_int_equal(gs_fm_set_block(fm, "agents", yaml.ptr), 0);
+		gs_buf_clear(&yaml);
+		assert_int_equal(gs_resumes_format(&yaml, &r), 0);
+		assert_int_equal(gs_fm_set_block(fm, "resume_attempts", yaml.ptr), 0);
+
+		gs_fm_bytes(&all, &alllen, fm);
+		assert_non_null(strstr(all, "title: Fix login # keep me\r\n"));
+		assert_non_null(strstr(all, "owner: me\r\n---\r\nBody text\r\n"));
+		assert_int_equal(gs_fm_get_raw(&raw, &len, fm, "agents"), 0);
+		for (p = raw, col = 0; p > all && p[-1] != '\n'; p--)
+			col++;
+		assert_int_equal(gs_agents_parse(&b, raw, len, col), 0);
+		gs_buf_clear(&again);
+		assert_int_equal(gs_agents_format(&again, &b), 0);
+		gs_buf_clear(&yaml);
+		assert_int_equal(gs_agents_format(&yaml, &a), 0);
+		assert_string_equal(again.ptr, yaml.ptr);
+		gs_agents_dispose(&b);
+
+		assert_int_equal(gs_fm_get_raw(&raw, &len, fm, "resume_attempts"), 0);
+		for (p = raw, col = 0; p > all && p[-1] != '\n'; p--)
+			col++;
+		assert_int_equal(gs_resumes_parse(&back, raw, len, col), 0);
+		assert_int_equal(back.n, r.n);
+		assert_string_equal(back.recs[r.n - 1].workflow_id, "wf-2");
+		gs_resumes_dispose(&back);
+		/* second round: replace the block values written by the first */
+		run_attempt(&a, "report", T0, 1, 0.5, 10, CP1);
+	}
+	gs_resumes_dispose(&r);
+	gs_agents_dispose(&a);
+	gs_buf_dispose(&yaml);
+	gs_buf_dispose(&again);
+	gs_fm_free(fm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -500,6 +560,7 @@ int main(void)
 		cmocka_unit_test(test_attempt_resume_records_append_in_order),
 		cmocka_unit_test(test_attempt_latest_checkpoint_is_the_last_success),
 		cmocka_unit_test(test_attempt_durations_read_like_a_human_wrote_them),
+		cmocka_unit_test(test_attempt_blocks_round_trip_through_frontmatter),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
