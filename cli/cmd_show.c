@@ -24,6 +24,10 @@ static void table_value(gs_buf *out, const gs_fm *fm, const char *key)
 	const char *raw;
 	size_t n;
 
+	if (!strcmp(key, "agents") || !strcmp(key, "resume_attempts")) {
+		gs_buf_puts(out, "(below)"); /* presented by show_attempts */
+		return;
+	}
 	if (gs_fm_get_str(&s, fm, key) == 0) {
 		gs_buf_puts(out, s);
 		free(s);
@@ -135,12 +139,14 @@ done:
 	return error;
 }
 
-static int show_json(FILE *f, const gs_fm *fm)
+static int show_json(FILE *f, gs_repo *repo, const gs_fm *fm)
 {
 	cJSON *obj = NULL;
 	char *text;
 	int error = gs_issue_fm_json(&obj, fm);
 
+	if (error == 0 && (error = gs_attempt_report_json(obj, repo, fm, gs_fm_name(fm))) < 0)
+		cJSON_Delete(obj);
 	if (error < 0)
 		return error;
 	text = cJSON_PrintUnformatted(obj);
@@ -152,6 +158,18 @@ static int show_json(FILE *f, const gs_fm *fm)
 	fprintf(f, "%s\n", text);
 	free(text);
 	return 0;
+}
+
+/* Agents, attempts, phases and resume records (lib/attempt_show.c). */
+static int show_attempts(FILE *f, gs_repo *repo, const gs_fm *fm)
+{
+	gs_buf out = GS_BUF_INIT;
+	int error = gs_attempt_report_text(&out, repo, fm, gs_fm_name(fm), gs_report_color_wanted(fileno(f)));
+
+	if (error == 0)
+		fwrite(out.ptr, 1, out.size, f);
+	gs_buf_dispose(&out);
+	return error;
 }
 
 /* Load the issue's file at the target ref. */
@@ -226,7 +244,9 @@ int cmd_show(int argc, char **argv)
 	if (error == 0)
 		error = load_issue(&fm, &path, repo, id);
 	if (error == 0)
-		error = json ? show_json(stdout, fm) : (show_table(stdout, fm, path), show_runs(stdout, fm));
+		error = json ? show_json(stdout, repo, fm) : (show_table(stdout, fm, path), show_runs(stdout, fm));
+	if (error == 0 && !json)
+		error = show_attempts(stdout, repo, fm);
 	rc = error < 0 ? cli_fail(error) : CLI_OK;
 	gs_fm_free(fm);
 	free(path);

@@ -1121,9 +1121,14 @@ static int put_scalar(gs_buf *out, const char *s)
 	for (i = 0; plain && s[i]; i++) {
 		unsigned char c = (unsigned char)s[i];
 
+		/* Inner spaces are fine in a block scalar; ": " and " #" are not. */
+		if (c == ' ' && s[i + 1] && s[i + 1] != ' ' && s[i + 1] != '#' && s[i - 1] != ':')
+			continue;
 		if (!(isalnum(c) || strchr("._-/+:@", c)) || c > 127)
 			plain = 0;
 	}
+	if (plain && s[strlen(s) - 1] == ':')
+		plain = 0;
 	if (plain && !looks_special(s))
 		return gs_buf_puts(out, s);
 	if (gs_buf_putc(out, '"') < 0)

@@ -12,12 +12,16 @@
 #define GS_ATTEMPT_H
 
 #include "gs/common.h"
+#include "gs/frontmatter.h"
 
+#include <cjson/cJSON.h>
 #include <git2/oid.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+typedef struct gs_repo gs_repo;
 
 typedef enum {
 	GS_AGENT_NONE = 0, /* no attempt yet (never written) */
@@ -196,6 +200,114 @@ int gs_resumes_format(gs_buf *out, const gs_resumes *r);
  * when no agent has succeeded.
  */
 const char *gs_agents_latest_checkpoint(const gs_agents *a);
+
+/* --- local state: running attempts and checkpoint candidates ---------- */
+
+/*
+ * A running attempt as this repository knows it locally
+ * ($GIT_DIR/stats/attempts/, never committed). `issue` is the id as the
+ * start command resolved it.
+ */
+typedef struct {
+	char *issue;
+	char *agent;
+	int64_t started_ms;
+	int has_candidate;
+	git_oid candidate;   /* commit the post-commit hook captured */
+	int64_t captured_ms;
+} gs_attempt_running;
+
+/* Note that `agent` of `issue_id` started (a restart forgets any candidate). */
+int gs_attempt_local_started(gs_repo *r, const char *issue_id, const char *agent, int64_t started_ms);
+
+/* Forget the running attempt (no error when there is none). */
+int gs_attempt_local_finished(gs_repo *r, const char *issue_id, const char *agent);
+
+/* The state of one running attempt; GS_ENOTFOUND when none is known. */
+int gs_attempt_local_get(gs_attempt_running *out, gs_repo *r, const char *issue_id, const char *agent);
+void gs_attempt_running_dispose(gs_attempt_running *a);
+
+/*
+ * All running attempts (`issue_id` NULL) or those of one issue; cheap: one
+ * directory listing, no git access. Ids match as issue ids do (case,
+ * leading zeros). Free with gs_attempt_running_free.
+ */
+int gs_attempt_running_list(gs_attempt_running **out, size_t *count, gs_repo *r, const char *issue_id);
+void gs_attempt_running_free(gs_attempt_running *list, size_t count);
+
+/*
+ * post-commit: remember `commit` as the checkpoint candidate of every
+ * running attempt of `issue_id` (none running: nothing happens, 0).
+ */
+int gs_attempt_candidate_record(gs_repo *r, const char *issue_id, const git_oid *commit);
+
+/* post-rewrite (amend, rebase): candidates equal to `old_id` become `new_id`. */
+int gs_attempt_candidate_remap(gs_repo *r, const git_oid *old_id, const git_oid *new_id);
+
+/* --- the commands (one commit each, through the atomic store) --------- */
+
+/* What a command did. Free with gs_attempt_outcome_dispose. */
+typedef struct {
+	char *issue;          /* the issue's id (frontmatter id, else the file name's) */
+	char *path;           /* its file, from the repository root */
+	git_oid commit;       /* the stats commit */
+	gs_agents agents;     /* all agents after the update */
+	size_t agent;         /* index in `agents` of the command's agent */
+	gs_resumes resumes;   /* resume: all records after the update */
+	int abandoned;        /* start: a stale attempt was closed as abandoned */
+	const char *checkpoint_source; /* end: "option", "post-commit", "HEAD" (static) */
+	char *checkpoint_ref; /* end --success: refs/stats/checkpoints/<issue>/<agent> */
+	int restored;         /* resume --restore: the work tree holds the checkpoint */
+} gs_attempt_outcome;
+
+void gs_attempt_outcome_dispose(gs_attempt_outcome *out);
+
+/* Resolve `rev` to a commit id: GS_ENOTFOUND when unknown, GS_ERROR when not a commit. */
+int gs_attempt_resolve_commit(git_oid *out, gs_repo *r, const char *rev);
+
+/* `attempt start`: commit the start of an attempt of `agent` on `issue`. */
+int gs_attempt_cmd_start(gs_attempt_outcome *out, gs_repo *r, const char *issue, const char *agent);
+
+/*
+ * `attempt end`: commit the end of the running attempt. `opts` gives
+ * success, cost, duration, model, error, turns, tokens (end_ms and
+ * checkpoint are filled in here). A success's checkpoint is
+ * `checkpoint_rev`, else the post-commit candidate captured during the
+ * attempt, else HEAD; it is kept under refs/stats/checkpoints/.
+ */
+int gs_attempt_cmd_end(gs_attempt_outcome *out, gs_repo *r, const char *issue, const char *agent,
+		       const gs_attempt_end_opts *opts, const char *checkpoint_rev);
+
+/*
+ * `resume`: append a resume record. The checkpoint is `checkpoint_rev`,
+ * else the latest successful agent's. With `restore`, refuses a dirty
+ * work tree (GS_ESTATE listing the paths, nothing changed), then checks
+ * the checkpoint's tree out into index and work tree, HEAD staying put.
+ */
+int gs_attempt_cmd_resume(gs_attempt_outcome *out, gs_repo *r, const char *issue, const char *workflow_id,
+			  const char *const *terminated, size_t nterminated, const char *checkpoint_rev,
+			  int restore);
+
+/* --- presentation (show) ---------------------------------------------- */
+
+/* An agent / a resume record as a JSON object (caller owns; NULL on OOM). */
+cJSON *gs_agent_json(const gs_agent *g, const char *phase);
+cJSON *gs_resume_json(const gs_resume_rec *rec);
+
+/*
+ * Set "agents" (name -> gs_agent_json, with its phase), "phases",
+ * "attempts_total_duration_ms", "attempts_total_cost_usd",
+ * "attempts_successful_agents" and "resume_attempts" in `obj` for the issue
+ * document `fm` (`name` for messages), replacing keys of those names.
+ * Nothing is added when the issue has neither agents nor resume records.
+ * Phases use `stats.phase.<agent>` of `r` (NULL: all unassigned). Totals
+ * count successful agents only.
+ */
+int gs_attempt_report_json(cJSON *obj, gs_repo *r, const gs_fm *fm, const char *name);
+
+/* Append the human sections (agents, attempts, phases, resumes); nothing
+ * when the issue has neither agents nor resume records. */
+int gs_attempt_report_text(gs_buf *out, gs_repo *r, const gs_fm *fm, const char *name, int color);
 
 /* Human duration: "850ms", "3.2s", "4m 05s", "1h 02m". */
 void gs_attempt_format_duration(gs_buf *out, int64_t ms);
