@@ -22,7 +22,8 @@ static const char usage[] =
 	"             the same, else quoted); the file is replaced atomically\n"
 	"    --raw    write <value> as literal YAML (a number, a flow value)\n"
 	"    unset    remove <key> and its value lines\n"
-	"    check    parse the file; exit 1 with the line of the first problem\n"
+	"    check    parse the file and check the managed keys (counters are\n"
+	"             integers...); exit 1 naming the line of the first problem\n"
 	"    --json   machine-readable output\n";
 
 static int load(gs_fm **out, const char *path)
@@ -154,6 +155,9 @@ static int fm_check(const char *path, int json)
 	gs_fm *fm = NULL;
 	int error = load(&fm, path);
 	size_t i;
+
+	if (error == 0)
+		error = gs_fm_check_managed(fm);
 
 	if (json) {
 		cJSON *o = cJSON_CreateObject(), *keys;

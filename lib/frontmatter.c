@@ -197,6 +197,30 @@ static size_t trim_back(const gs_fm *fm, size_t start, size_t end)
 	return end;
 }
 
+/*
+ * An empty scalar for an explicit key without a value (`? x`) is marked
+ * at the next token, past any blank and comment lines: pull it back to the
+ * end of the last line with content.
+ */
+static size_t trim_back_comments(const gs_fm *fm, size_t start, size_t end)
+{
+	const char *d = fm->doc.ptr;
+
+	for (;;) {
+		size_t ls, i;
+
+		end = trim_back(fm, start, end);
+		if (end <= start)
+			return end;
+		ls = line_start(fm, end - 1);
+		for (i = ls; i < end && (d[i] == ' ' || d[i] == '\t'); i++)
+			;
+		if (i == end || d[i] != '#' || ls <= start)
+			return end;
+		end = ls;
+	}
+}
+
 static int is_block_scalar(const yaml_event_t *ev)
 {
 	return ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
@@ -494,6 +518,8 @@ static int yaml_index(gs_fm *fm, int ascii)
 			} else {
 				if (ev.type == YAML_SCALAR_EVENT && is_block_scalar(&ev))
 					e = trim_back(fm, s, e);
+				else if (ev.type == YAML_SCALAR_EVENT && s == e)
+					e = trim_back_comments(fm, last_end, e);
 				if (e > last_end)
 					last_end = e;
 			}
@@ -716,6 +742,12 @@ size_t gs_fm_line_of(const gs_fm *fm, const char *key)
 	const gs_fm__entry *e = gs_fm__find(fm, key);
 
 	return e ? e->line : 0;
+}
+
+void gs_fm_span(size_t *off, size_t *len, const gs_fm *fm)
+{
+	*off = fm->dialect == GS_FM_NONE ? 0 : fm->bom;
+	*len = fm->dialect == GS_FM_NONE ? 0 : fm->body_off - fm->bom;
 }
 
 static int not_found(const gs_fm *fm, const char *key)
@@ -1499,4 +1531,50 @@ oom:
 	gs_buf_dispose(&nd);
 	gs_error_set("out of memory");
 	return GS_ERROR;
+}
+
+int gs_fm_check_managed(const gs_fm *fm)
+{
+	static const char *const counters[] = { "run_count", "total_input_tokens", "total_output_tokens",
+						"total_cache_read_tokens", "total_cache_write_tokens",
+						"total_iterations" };
+	static const char *const numbers[] = { "total_duration_seconds", "total_cost_usd" };
+	static const char *const scalars[] = { "last_model", "last_run_at" };
+	const gs_fm__entry *e;
+	size_t i;
+	int error;
+
+	for (i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
+		int64_t v;
+
+		if (!gs_fm__find(fm, counters[i]))
+			continue;
+		if ((error = gs_fm_get_i64(&v, fm, counters[i])) < 0)
+			return error;
+		if (v < 0)
+			return gs_fm__parse_error(fm, gs_fm_line_of(fm, counters[i]), "key '%s' is negative: %lld",
+						  counters[i], (long long)v);
+	}
+	for (i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+		double v;
+
+		if (!gs_fm__find(fm, numbers[i]))
+			continue;
+		if ((error = gs_fm_get_f64(&v, fm, numbers[i])) < 0)
+			return error;
+		if (v < 0)
+			return gs_fm__parse_error(fm, gs_fm_line_of(fm, numbers[i]), "key '%s' is negative",
+						  numbers[i]);
+	}
+	for (i = 0; i < sizeof(scalars) / sizeof(scalars[0]); i++) {
+		if ((e = gs_fm__find(fm, scalars[i])) && e->kind != GS_FM_SCALAR)
+			return gs_fm__parse_error(fm, e->line, "key '%s' is not a scalar", scalars[i]);
+	}
+	if ((e = gs_fm__find(fm, "agents")) && e->kind != GS_FM_MAPPING &&
+	    !(e->kind == GS_FM_SCALAR && e->value_len == 0))
+		return gs_fm__parse_error(fm, e->line, "key 'agents' is not a mapping");
+	if ((e = gs_fm__find(fm, "resume_attempts")) && e->kind != GS_FM_SEQUENCE &&
+	    !(e->kind == GS_FM_SCALAR && e->value_len == 0))
+		return gs_fm__parse_error(fm, e->line, "key 'resume_attempts' is not a sequence");
+	return 0;
 }

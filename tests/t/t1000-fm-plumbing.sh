@@ -153,6 +153,13 @@ test_expect_success 'a duplicate key names its line' '
 	grep "at line 3: duplicate key .a." err
 '
 
+test_expect_success 'check names the line of a managed counter holding text' '
+	printf -- "---\ntitle: t\nrun_count: lots\n---\n" >cnt.md &&
+	test_expect_code 1 git stats fm check cnt.md 2>err &&
+	test_line_count = 1 err &&
+	grep "^git-stats: cannot parse frontmatter of .cnt.md. at line 3: key .run_count. is not an integer" err
+'
+
 test_expect_success 'a frontmatter that is not a mapping is an error' '
 	test_expect_code 1 git stats fm check seq.md 2>err &&
 	grep "not a mapping" err

@@ -35,7 +35,9 @@ enum op {
 	SET_BLOCK,
 	REMOVE,
 	APPEND,    /* body_append(val) */
-	PARSE_ERR  /* parse fails with err, message contains msg */
+	PARSE_ERR, /* parse fails with err, message contains msg */
+	MANAGED,   /* gs_fm_check_managed gives err + msg */
+	SPAN       /* the frontmatter span, as "off,len" */
 };
 
 struct fm_case {
@@ -235,11 +237,32 @@ static const struct fm_case cases[] = {
 	  NULL, FMX "\r\nb: 2\r\n---\r\n" },
 	{ "removing an absent key changes nothing", REMOVE, FM "a: 1\n---\n", "z", NULL, FM "a: 1\n---\n" },
 
+	{ "a --- line in the body is left alone by an edit", SET_STR, FM "a: 1\n---\ntext\n---\nb: 2\n",
+	  "b", "3", FM "a: 1\nb: 3\n---\ntext\n---\nb: 2\n" },
+	{ "a scalar on the line after its key is replaced in place", SET_STR,
+	  FM "d:\n  long text\n  goes on\nx: 1\n---\n", "d", "short", FM "d:\n  short\nx: 1\n---\n" },
+
 	/* --- body ------------------------------------------------------------- */
 	{ "appending to the body converts line ends", APPEND, FMX "a: 1\r\n---\r\nx\r\n", NULL, "y\nz\n",
 	  FMX "a: 1\r\n---\r\nx\r\ny\r\nz\r\n" },
 	{ "appending to a body without a final newline adds one first", APPEND, FM "a: 1\n---\nx", NULL,
 	  "y\n", FM "a: 1\n---\nx\ny\n" },
+
+	/* --- managed keys and span --------------------------------------------- */
+	{ "managed keys of the right types pass the check", MANAGED,
+	  FM "run_count: 2\ntotal_cost_usd: 0.5\nagents:\n  a: {runs: 1}\nresume_attempts: []\n---\n" },
+	{ "a managed counter holding text fails the check with its line", MANAGED,
+	  FM "title: t\ntotal_input_tokens: 12k\n---\n", NULL, NULL, NULL, GS_EPARSE,
+	  "at line 3: key 'total_input_tokens' is not an integer: '12k'" },
+	{ "a negative counter fails the check", MANAGED, FM "run_count: -1\n---\n", NULL, NULL, NULL,
+	  GS_EPARSE, "negative" },
+	{ "a cost that is not a number fails the check", MANAGED, FM "total_cost_usd: free\n---\n", NULL,
+	  NULL, NULL, GS_EPARSE, "not a number" },
+	{ "agents that are not a mapping fail the check", MANAGED, FM "agents: [a]\n---\n", NULL, NULL,
+	  NULL, GS_EPARSE, "not a mapping" },
+	{ "the span covers both delimiter lines after the BOM", SPAN, BOM FM "a: 1\n---\nbody\n", NULL,
+	  NULL, "3,13" },
+	{ "a file without frontmatter has an empty span", SPAN, "body\n", NULL, NULL, "0,0" },
 
 	/* --- bad input -------------------------------------------------------- */
 	{ "an unclosed quote is a parse error naming the line", PARSE_ERR, FM "a: 1\nb: \"open\n---\n", NULL,
@@ -363,6 +386,21 @@ static void run_case(void **state)
 			assert_string_equal(buf, c->want);
 		}
 		break;
+	case MANAGED:
+		rc = gs_fm_check_managed(fm);
+		if (c->err)
+			assert_error(rc, c);
+		else
+			assert_int_equal(rc, 0);
+		break;
+	case SPAN: {
+		size_t off;
+
+		gs_fm_span(&off, &n, fm);
+		snprintf(buf, sizeof(buf), "%zu,%zu", off, n);
+		assert_string_equal(buf, c->want);
+		break;
+	}
 	case BODY:
 		gs_fm_body(&p, &n, fm);
 		assert_int_equal(n, strlen(c->want));
@@ -509,10 +547,35 @@ static void test_frontmatter_set_str_round_trips_awkward_strings(void **state)
 	}
 }
 
+static void test_frontmatter_long_values_are_set_and_read(void **state)
+{
+	size_t n = 200000, i;
+	char *v = malloc(n + 1), *back = NULL;
+	gs_fm *fm;
+
+	(void)state;
+	assert_non_null(v);
+	for (i = 0; i < n; i++)
+		v[i] = (char)('a' + i % 26);
+	v[n] = '\0';
+	v[n / 2] = ' ';
+	fm = parse_or_fail(FM "a: 1\nb: 2\n---\nbody\n");
+	assert_int_equal(gs_fm_set_str(fm, "a", v), 0);
+	assert_int_equal(gs_fm_set_str(fm, "c", v), 0);
+	assert_int_equal(gs_fm_get_str(&back, fm, "a"), 0);
+	assert_string_equal(back, v);
+	free(back);
+	assert_int_equal(gs_fm_set_str(fm, "a", "1"), 0);
+	assert_int_equal(gs_fm_remove(fm, "c"), 0);
+	assert_doc(fm, FM "a: 1\nb: 2\n---\nbody\n");
+	gs_fm_free(fm);
+	free(v);
+}
+
 int main(void)
 {
 	size_t n = sizeof(cases) / sizeof(cases[0]), i;
-	struct CMUnitTest *t = calloc(n + 4, sizeof(*t));
+	struct CMUnitTest *t = calloc(n + 5, sizeof(*t));
 	int rc;
 
 	if (!t)
@@ -530,7 +593,9 @@ int main(void)
 	t[n + 2].test_func = test_frontmatter_refuses_documents_over_the_limit;
 	t[n + 3].name = "set_str round-trips awkward strings";
 	t[n + 3].test_func = test_frontmatter_set_str_round_trips_awkward_strings;
-	rc = _cmocka_run_group_tests("frontmatter", t, n + 4, NULL, NULL);
+	t[n + 4].name = "long values are set and read";
+	t[n + 4].test_func = test_frontmatter_long_values_are_set_and_read;
+	rc = _cmocka_run_group_tests("frontmatter", t, n + 5, NULL, NULL);
 	free(t);
 	return rc;
 }

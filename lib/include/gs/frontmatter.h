@@ -120,6 +120,20 @@ size_t gs_fm_line_of(const gs_fm *fm, const char *key);
 const char *gs_fm_name(const gs_fm *fm);
 
 /*
+ * The frontmatter block, delimiters included: [*off, *off + *len) of the
+ * document (after a BOM). Both 0 for a document without frontmatter.
+ */
+void gs_fm_span(size_t *off, size_t *len, const gs_fm *fm);
+
+/*
+ * Check the managed keys of SPEC §2 that are present: counters are
+ * non-negative integers, total_duration_seconds and total_cost_usd
+ * non-negative numbers, last_model and last_run_at scalars, agents a
+ * mapping, resume_attempts a sequence. GS_EPARSE naming file, line, key.
+ */
+int gs_fm_check_managed(const gs_fm *fm);
+
+/*
  * A value in the form gs_fm_set_block takes: a block mapping or sequence
  * de-indented to column 0 with '\n' line ends and a final '\n'; a scalar
  * or flow value as its raw text plus '\n'. The caller frees *out.
