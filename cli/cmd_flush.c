@@ -26,7 +26,6 @@ static const char *status_name(int status)
 int cmd_flush(int argc, char **argv)
 {
 	gs_repo *repo = NULL;
-	gs_pricing *pricing = NULL;
 	gs_spool_result sr;
 	int json = 0, rc = CLI_RUNTIME, error, i;
 	size_t k;
@@ -44,16 +43,8 @@ int cmd_flush(int argc, char **argv)
 		rc = cli_fail(error);
 		goto out;
 	}
-	/* Records spooled because pricing failed are priced now; a broken
-	 * pricing file leaves them unpriced (unknown cost) rather than stuck. */
-	if (gs_pricing_load_repo(&pricing, NULL, repo) < 0) {
-		fprintf(stderr, "git-stats: warning: %s; using built-in prices\n", gs_error_last());
-		if ((error = gs_pricing_new(&pricing)) < 0) {
-			rc = cli_fail(error);
-			goto out;
-		}
-	}
-	if ((error = gs_spool_flush(&sr, repo, pricing)) < 0) {
+	/* The spool loads the repository's prices itself if a record needs them. */
+	if ((error = gs_spool_flush(&sr, repo, NULL)) < 0) {
 		rc = cli_fail(error);
 		goto out;
 	}
@@ -106,7 +97,6 @@ int cmd_flush(int argc, char **argv)
 	rc = sr.failed ? CLI_RUNTIME : CLI_OK;
 out:
 	gs_spool_result_dispose(&sr);
-	gs_pricing_free(pricing);
 	gs_repo_free(repo);
 	return rc;
 }

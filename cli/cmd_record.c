@@ -634,7 +634,7 @@ int cmd_record(int argc, char **argv)
 	}
 	if (!(status = calloc(n, sizeof(*status))))
 		goto out;
-	error = price_later ? GS_ERROR : gs_run_record(&res, status, &paths, repo, runs, n, NULL, 0);
+	error = price_later ? GS_ERROR : gs_run_record(&res, status, &paths, NULL, repo, runs, n, NULL, 0);
 	if (error < 0) {
 		const char *target = NULL;
 		if (!o.best_effort || error == GS_EUSAGE) {

@@ -28,6 +28,7 @@ struct record_ctx {
 	size_t ngroups;
 	int *status;
 	char **paths; /* per run, from the last attempt */
+	char **errors; /* per run, the message of a skipped run (partial mode) */
 	long *gidx;   /* per run, its group or -1 */
 };
 
@@ -110,6 +111,7 @@ static int groups_alloc(struct record_ctx *c)
 struct resolved {
 	const char *issue;
 	char *path;
+	char *message;
 	int error;
 };
 
@@ -123,7 +125,9 @@ static int record_txn(gs_txn *t, void *payload)
 	groups_free(c);
 	for (i = 0; i < c->n; i++) {
 		free(c->paths[i]);
+		free(c->errors[i]);
 		c->paths[i] = NULL;
+		c->errors[i] = NULL;
 		c->status[i] = 0;
 	}
 	if (!(cache = calloc(c->n ? c->n : 1, sizeof(*cache)))) {
@@ -155,9 +159,12 @@ static int record_txn(gs_txn *t, void *payload)
 				error = r->error;
 				goto done;
 			}
+			if (r->error < 0)
+				r->message = strdup(gs_error_last());
 		}
 		if (r->error < 0) {
 			c->status[i] = r->error;
+			c->errors[i] = r->message ? strdup(r->message) : NULL;
 			continue;
 		}
 		if ((gi = group_for(c, r->path)) < 0 || !(c->paths[i] = strdup(r->path))) {
@@ -190,8 +197,10 @@ static int record_txn(gs_txn *t, void *payload)
 				error = g->error;
 				goto done;
 			}
-			for (j = 0; j < g->n; j++)
+			for (j = 0; j < g->n; j++) {
 				c->status[g->index[j]] = g->error;
+				c->errors[g->index[j]] = strdup(gs_error_last());
+			}
 			continue;
 		}
 		for (j = 0; j < g->n; j++)
@@ -199,8 +208,10 @@ static int record_txn(gs_txn *t, void *payload)
 	}
 	error = 0;
 done:
-	for (i = 0; i < ncache; i++)
+	for (i = 0; i < ncache; i++) {
 		free(cache[i].path);
+		free(cache[i].message);
+	}
 	free(cache);
 	return error;
 }
@@ -214,7 +225,7 @@ void gs_run_record_paths_free(char **paths, size_t n)
 	free(paths);
 }
 
-int gs_run_record(gs_store_result *res, int *status, char ***paths, gs_repo *r,
+int gs_run_record(gs_store_result *res, int *status, char ***paths, char ***errors, gs_repo *r,
 		  const gs_run *runs, size_t n, const char *message, unsigned int flags)
 {
 	struct record_ctx c;
@@ -226,13 +237,16 @@ int gs_run_record(gs_store_result *res, int *status, char ***paths, gs_repo *r,
 	memset(res, 0, sizeof(*res));
 	if (paths)
 		*paths = NULL;
+	if (errors)
+		*errors = NULL;
 	c.runs = runs;
 	c.n = n;
 	c.flags = flags;
 	c.status = calloc(n ? n : 1, sizeof(*c.status));
 	c.paths = calloc(n ? n : 1, sizeof(*c.paths));
 	c.gidx = calloc(n ? n : 1, sizeof(*c.gidx));
-	if (!c.status || !c.paths || !c.gidx) {
+	c.errors = calloc(n ? n : 1, sizeof(*c.errors));
+	if (!c.status || !c.paths || !c.gidx || !c.errors) {
 		gs_error_set("out of memory");
 		goto done;
 	}
@@ -262,11 +276,16 @@ int gs_run_record(gs_store_result *res, int *status, char ***paths, gs_repo *r,
 		*paths = c.paths;
 		c.paths = NULL;
 	}
+	if (errors) {
+		*errors = c.errors;
+		c.errors = NULL;
+	}
 done:
 	groups_free(&c);
 	free(c.gidx);
 	free(c.status);
 	gs_run_record_paths_free(c.paths, n);
+	gs_run_record_paths_free(c.errors, n);
 	gs_buf_dispose(&msg);
 	return error;
 }

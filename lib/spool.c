@@ -232,6 +232,10 @@ int gs_spool_flush(gs_spool_result *out, gs_repo *r, const gs_pricing *pricing)
 	gs_run *runs = NULL, *batch = NULL;
 	size_t n = 0, i, j, *bidx = NULL;
 	int *done = NULL, *status = NULL, error;
+	char **errors = NULL;
+	size_t errors_n = 0;
+	gs_pricing *own_pricing = NULL;
+	int pricing_tried = 0;
 
 	memset(out, 0, sizeof(*out));
 	if ((error = gs_spool_dir(&dir, r)) < 0 || (error = list_files(&names, &n, dir.ptr)) < 0)
@@ -269,6 +273,19 @@ int gs_spool_flush(gs_spool_result *out, gs_repo *r, const gs_pricing *pricing)
 			done[i] = 1;
 			continue;
 		}
+		if (price && !pricing && !pricing_tried) {
+			/* Load the repository's prices once, only when a record needs them. */
+			pricing_tried = 1;
+			if (gs_pricing_load_repo(&own_pricing, NULL, r) == 0)
+				pricing = own_pricing;
+		}
+		if (price && !pricing) {
+			/* Still unreadable: keep the record rather than lose its cost. */
+			it->status = GS_EPARSE;
+			it->error = strdup(gs_error_last());
+			done[i] = 1;
+			continue;
+		}
 		if (price) {
 			runs[i].given &= ~(unsigned int)GS_RUN_HAS_COST;
 			runs[i].cost_known = 0;
@@ -297,20 +314,18 @@ int gs_spool_flush(gs_spool_result *out, gs_repo *r, const gs_pricing *pricing)
 		}
 		if ((error = gs_repo_set_ref(r, refs[i] ? refs[i] : saved_ref)) < 0)
 			goto done;
-		error = gs_run_record(&res, status, NULL, r, batch, nb,
+		error = gs_run_record(&res, status, NULL, &errors, r, batch, nb,
 				      nb == 1 ? NULL : "stats: flush spooled runs",
 				      GS_RUN_RECORD_PARTIAL);
 		if (error < 0)
 			goto done;
+		errors_n = nb;
 		for (j = 0; j < nb; j++) {
 			gs_spool_item *it = &out->items[bidx[j]];
 			it->status = status[j];
 			if (status[j] < 0) {
-				it->error = strdup(status[j] == GS_ENOTFOUND	 ? "unknown issue"
-						   : status[j] == GS_EAMBIGUOUS ? "ambiguous issue id"
-						   : status[j] == GS_EPARSE	 ? "the issue file does not parse"
-						   : status[j] == GS_EOVERFLOW	 ? "a total would pass 2^63-1"
-										 : "cannot apply to the issue file");
+				it->error = errors[j];
+				errors[j] = NULL;
 				continue;
 			}
 			/* The commit has landed (or the run was there): now forget it. */
@@ -319,9 +334,12 @@ int gs_spool_flush(gs_spool_result *out, gs_repo *r, const gs_pricing *pricing)
 				it->error = strdup(strerror(errno));
 			}
 		}
+		gs_run_record_paths_free(errors, nb);
+		errors = NULL;
 	}
 	error = 0;
 done:
+	gs_run_record_paths_free(errors, errors_n);
 	if (out->items) {
 		for (i = 0; i < out->count; i++) {
 			if (out->items[i].status == 0)
@@ -334,6 +352,7 @@ done:
 	}
 	gs_repo_set_ref(r, saved_ref);
 	free(saved_ref);
+	gs_pricing_free(own_pricing);
 	for (i = 0; i < n; i++) {
 		free(names[i]);
 		if (runs)

@@ -85,6 +85,9 @@ test_expect_success 'with --best-effort a bad pricing file spools the run, price
 	git stats record 1 --input-tokens 1000000 --model gpt-4o --run-id later-1 --best-effort 2>err &&
 	grep "warning" err &&
 	test -f .git/stats/spool/later-1.json &&
+	test_expect_code 1 git stats flush >out 2>err &&
+	grep "later-1.json.*pricing.yml" err &&
+	test -f .git/stats/spool/later-1.json &&
 	git checkout -q -- .gitstats &&
 	git stats flush &&
 	grep "\"run_id\":\"later-1\".*\"cost_usd\":2}" issues/1.md

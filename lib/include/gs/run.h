@@ -267,14 +267,16 @@ int gs_run_parse_json(gs_run *run, const char *json, size_t len, size_t line);
  * may be NULL) receives 0 for a recorded run, GS_RUN_DUPLICATE for a run
  * already recorded, or (with GS_RUN_RECORD_PARTIAL) the negative error of
  * a run that was skipped; `paths` (may be NULL) the issue file of each run
- * (caller frees each and the array with gs_run_record_paths_free).
+ * (caller frees each and the array with gs_run_record_paths_free);
+ * `errors` (may be NULL) the message of each run skipped in partial mode
+ * (NULL for the others; free like `paths`).
  * Without GS_RUN_RECORD_PARTIAL any failure aborts with nothing changed.
  * `message` NULL: `stats(<issue>): record run <id>` / `record N runs`.
  * Returns 0 (see res->changed), or the store's errors (GS_ELOCKED,
  * GS_ECONFLICT, GS_ESTATE...) and the runs' (GS_ENOTFOUND, GS_EPARSE,
  * GS_EOVERFLOW, GS_EAMBIGUOUS).
  */
-int gs_run_record(gs_store_result *res, int *status, char ***paths, gs_repo *r,
+int gs_run_record(gs_store_result *res, int *status, char ***paths, char ***errors, gs_repo *r,
 		  const gs_run *runs, size_t n, const char *message, unsigned int flags);
 void gs_run_record_paths_free(char **paths, size_t n);
 

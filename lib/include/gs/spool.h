@@ -55,8 +55,10 @@ typedef struct {
 /*
  * Replay every spooled record: one commit per target ref holding all
  * records that apply; records whose issue is unknown or whose file does
- * not parse are reported and stay spooled. `pricing` (may be NULL)
- * prices records marked price_at_flush. Returns 0 when the flush ran
+ * not parse are reported and stay spooled. `pricing` prices records
+ * marked price_at_flush; when NULL the repository's table
+ * (gs_pricing_load_repo) is loaded if one needs it, and while it does
+ * not load such records stay spooled. Returns 0 when the flush ran
  * (see out->failed), or a store error (GS_ELOCKED, GS_ECONFLICT...), in
  * which case every record stays spooled. Release with
  * gs_spool_result_dispose.
