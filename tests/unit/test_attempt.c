@@ -8,8 +8,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <git2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "gs/gs.h"
 
@@ -540,6 +544,89 @@ static void test_attempt_blocks_round_trip_through_frontmatter(void **state)
 	gs_fm_free(fm);
 }
 
+/* Local state of running attempts, as the post-commit hook uses it. */
+static void test_attempt_local_state_tracks_candidates(void **state)
+{
+	char dir[64], cmd[128], path[256];
+	git_repository *g = NULL;
+	gs_repo *r = NULL;
+	gs_attempt_running *list = NULL, one;
+	git_oid a, b, c;
+	size_t n = 0;
+	struct stat st;
+
+	(void)state;
+	git_libgit2_init();
+	snprintf(dir, sizeof(dir), "/tmp/gs-test-attempt.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(git_repository_init(&g, dir, 1), 0);
+	git_repository_free(g);
+	assert_int_equal(gs_repo_open(&r, dir), 0);
+	assert_int_equal(git_oid_fromstr(&a, CP1), 0);
+	assert_int_equal(git_oid_fromstr(&b, CP2), 0);
+	assert_int_equal(git_oid_fromstr(&c, CP3), 0);
+
+	/* Nothing running: recording a candidate is a no-op. */
+	assert_int_equal(gs_attempt_candidate_record(r, "12", &a), 0);
+	assert_int_equal(gs_attempt_running_list(&list, &n, r, NULL), 0);
+	assert_int_equal(n, 0);
+	gs_attempt_running_free(list, n);
+
+	assert_int_equal(gs_attempt_local_started(r, "012", "recon", T0), 0);
+	assert_int_equal(gs_attempt_local_started(r, "BACK-7", "report", T0 + 1), 0);
+	assert_int_equal(gs_attempt_running_list(&list, &n, r, NULL), 0);
+	assert_int_equal(n, 2);
+	gs_attempt_running_free(list, n);
+	assert_int_equal(gs_attempt_running_list(&list, &n, r, "12"), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].issue, "012");
+	assert_string_equal(list[0].agent, "recon");
+	assert_int_equal(list[0].started_ms, T0);
+	assert_false(list[0].has_candidate);
+	gs_attempt_running_free(list, n);
+
+	/* The hook names the issue as a trailer spells it: case and zeros fold. */
+	assert_int_equal(gs_attempt_candidate_record(r, "12", &a), 0);
+	assert_int_equal(gs_attempt_candidate_record(r, "back-007", &b), 0);
+	assert_int_equal(gs_attempt_local_get(&one, r, "0012", "recon"), 0);
+	assert_true(one.has_candidate);
+	assert_true(git_oid_equal(&one.candidate, &a));
+	gs_attempt_running_dispose(&one);
+
+	/* post-rewrite: only the matching candidate moves. */
+	assert_int_equal(gs_attempt_candidate_remap(r, &a, &c), 0);
+	assert_int_equal(gs_attempt_local_get(&one, r, "12", "recon"), 0);
+	assert_true(git_oid_equal(&one.candidate, &c));
+	gs_attempt_running_dispose(&one);
+	assert_int_equal(gs_attempt_local_get(&one, r, "BACK-7", "report"), 0);
+	assert_true(git_oid_equal(&one.candidate, &b));
+	gs_attempt_running_dispose(&one);
+
+	/* A restart forgets the old candidate; an end forgets the attempt. */
+	assert_int_equal(gs_attempt_local_started(r, "12", "recon", T0 + 5), 0);
+	assert_int_equal(gs_attempt_local_get(&one, r, "12", "recon"), 0);
+	assert_false(one.has_candidate);
+	gs_attempt_running_dispose(&one);
+	assert_int_equal(gs_attempt_local_finished(r, "12", "recon"), 0);
+	assert_int_equal(gs_attempt_local_finished(r, "12", "recon"), 0);
+	assert_int_equal(gs_attempt_local_get(&one, r, "12", "recon"), GS_ENOTFOUND);
+	snprintf(path, sizeof(path), "%s/stats/attempts/12", dir);
+	assert_int_not_equal(stat(path, &st), 0);
+	assert_int_equal(gs_attempt_running_list(&list, &n, r, NULL), 0);
+	assert_int_equal(n, 1);
+	gs_attempt_running_free(list, n);
+
+	/* Ids never become paths. */
+	assert_int_equal(gs_attempt_local_started(r, "../../x", "recon", T0), 0);
+	snprintf(path, sizeof(path), "%s/stats/attempts/%%2E.%%2F..%%2Fx/recon", dir);
+	assert_int_equal(stat(path, &st), 0);
+
+	gs_repo_free(r);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	git_libgit2_shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -561,6 +648,7 @@ int main(void)
 		cmocka_unit_test(test_attempt_latest_checkpoint_is_the_last_success),
 		cmocka_unit_test(test_attempt_durations_read_like_a_human_wrote_them),
 		cmocka_unit_test(test_attempt_blocks_round_trip_through_frontmatter),
+		cmocka_unit_test(test_attempt_local_state_tracks_candidates),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
