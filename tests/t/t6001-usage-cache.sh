@@ -108,4 +108,37 @@ test_expect_success 'a linked worktree shares the cache of its repository' '
 	test ! -e repo/.git/worktrees/wt/stats/usage-cache
 '
 
+test_expect_success 'many files: the two-thread cold path equals the one-thread one' '
+	test_create_repo big &&
+	(cd big && mkdir issues &&
+	 i=1 && while [ $i -le 150 ]; do
+		printf -- "---\nid: %s\ntitle: Issue %s\n---\n" $i $i >issues/$i.md
+		i=$((i + 1))
+	 done &&
+	 git add issues && git commit -q -m issues &&
+	 i=1 && while [ $i -le 450 ]; do
+		printf "{\"issue\": \"%s\", \"model\": \"gpt-4.1\", \"input_tokens\": %s, \"output_tokens\": 7, \"started_at\": \"2026-03-1%sT10:00:00Z\", \"run_id\": \"r%s\"}\n" \
+			$((i % 150 + 1)) $i $((i % 6)) $i
+		i=$((i + 1))
+	 done >../batch.jsonl &&
+	 git stats record --batch ../batch.jsonl >/dev/null &&
+	 GIT_STATS_THREADS=1 git stats usage --no-cache --by day --format csv >../one.csv &&
+	 git stats usage --no-cache --by day --format csv >../two.csv &&
+	 git stats usage --by day --format csv >../cold.csv &&
+	 git stats usage --by day --format csv >../warm.csv) &&
+	test_cmp one.csv two.csv && test_cmp one.csv cold.csv && test_cmp one.csv warm.csv &&
+	grep "^2026-03-10,,,75,75,0," one.csv
+'
+
+test_expect_success 'a malformed run block fails the report, naming the file' '
+	(cd big &&
+	 printf "\n<!-- git-stats:run {\"run_id\": oops} -->\n" >>issues/77.md &&
+	 git commit -q -am "break 77" &&
+	 test_expect_code 1 git stats usage 2>../err1 &&
+	 (GIT_STATS_THREADS=1 && export GIT_STATS_THREADS && test_expect_code 1 git stats usage 2>../err2)) &&
+	test_line_count = 1 err1 &&
+	grep "^git-stats: cannot read runs of .issues/77.md.: malformed run block at line" err1 &&
+	test_cmp err1 err2
+'
+
 test_done
