@@ -287,10 +287,12 @@ static int merge_flags(gs_run *run, const gs_run *f)
  * events, start time) from the session's event log, using run->given to
  * know which. A cost the log does not know stays for pricing to compute
  * (or unknown), never $0. The stored session id is the resolved full id.
- * Only our ids (`ses_...`, `latest`) are looked up: the session_id of
- * `claude -p` JSON is Claude's own and is stored as given.
+ * A --session flag must name a session here (`strict`); a session_id that
+ * came in JSON may be another tool's (`claude -p` prints Claude's own) or
+ * from another machine, so when it names no local session it is stored
+ * as given and nothing is filled.
  */
-static int fill_from_session(gs_run *run, gs_repo *repo)
+static int fill_from_session(gs_run *run, gs_repo *repo, int strict)
 {
 	const char *common = git_repository_commondir(gs_repo_git(repo));
 	gs_buf dir = GS_BUF_INIT;
@@ -300,13 +302,16 @@ static int fill_from_session(gs_run *run, gs_repo *repo)
 	int error;
 
 	memset(&t, 0, sizeof(t));
-	if (strncmp(run->session_id, "ses_", 4) && strcmp(run->session_id, "latest"))
-		return 0;
 	if ((error = gs_buf_printf(&dir, "%s%sstats/sessions", common,
 				   common[strlen(common) - 1] == '/' ? "" : "/")) < 0)
 		goto done;
-	if ((error = gs_session_resolve(id, dir.ptr, run->session_id)) < 0 ||
-	    (error = gs_session_run_totals(&t, dir.ptr, id, NULL, NULL)) < 0) {
+	error = gs_session_resolve(id, dir.ptr, run->session_id);
+	if (error < 0 && !strict && error != GS_ERROR) {
+		gs_error_clear();
+		error = 0;
+		goto done;
+	}
+	if (error < 0 || (error = gs_session_run_totals(&t, dir.ptr, id, NULL, NULL)) < 0) {
 		gs_error_prefix("--session");
 		if (error == GS_EUSAGE)
 			error = GS_ENOTFOUND;
@@ -605,7 +610,9 @@ int cmd_record(int argc, char **argv)
 		price_later = 1;
 	}
 	for (i = 0; i < n; i++) {
-		if (runs[i].session_id && (error = fill_from_session(&runs[i], repo)) < 0) {
+		if (runs[i].session_id &&
+		    (error = fill_from_session(&runs[i], repo,
+					       !o.batch && (o.flags.given & GS_RUN_HAS_SESSION))) < 0) {
 			rc = cli_fail(error);
 			goto out;
 		}

@@ -53,6 +53,12 @@ test_expect_success 'a log without costs for an unpriced model leaves the cost u
 	grep "\"cost_usd\":null" $f
 '
 
+test_expect_success 'a session_id in JSON that names no local session is stored as given' '
+	(cd repo && echo "{\"input_tokens\":5,\"output_tokens\":1,\"model\":\"gpt-5\",\"session_id\":\"4f1c2d3e-claude-own\",\"run_id\":\"run-foreign\"}" |
+	 git stats record 1 --json - >../out) &&
+	grep "\"run_id\":\"run-foreign\",.*\"input_tokens\":5,.*\"session_id\":\"4f1c2d3e-claude-own\"" repo/issues/1-fix-login.md
+'
+
 test_expect_success 'an unknown session is an error and nothing is committed' '
 	(cd repo && git rev-parse HEAD >../before &&
 	 test_expect_code 1 git stats record 1 --session ses_ffff 2>../err &&
