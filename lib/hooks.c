@@ -1489,40 +1489,6 @@ static void changed_dispose(changed_list *l)
 	l->n = 0;
 }
 
-/*
- * Issue files (`*.md` directly in the issues directory) added or modified
- * by `diff`; `prefix` is the issues directory the diff's paths are relative to.
- */
-static int collect_changed(changed_list *out, git_diff *diff, const char *prefix)
-{
-	size_t i, n = git_diff_num_deltas(diff);
-
-	for (i = 0; i < n; i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
-		const char *p = d->new_file.path;
-		size_t len = strlen(p);
-		changed_file *v;
-		gs_buf full = GS_BUF_INIT;
-
-		if (d->status == GIT_DELTA_DELETED || strchr(p, '/') || len < 4 || strcmp(p + len - 3, ".md") ||
-		    p[0] == '.')
-			continue;
-		if (gs_buf_printf(&full, "%s/%s", prefix, p) < 0)
-			return GS_ERROR;
-		v = realloc(out->v, (out->n + 1) * sizeof(*v));
-		if (!v) {
-			gs_buf_dispose(&full);
-			gs_error_set("out of memory");
-			return GS_ERROR;
-		}
-		out->v = v;
-		v[out->n].path = gs_buf_detach(&full);
-		git_oid_cpy(&v[out->n].blob, &d->new_file.id);
-		out->n++;
-	}
-	return 0;
-}
-
 /* The issues directory's subtree of `root` (NULL when absent or `root` is NULL). */
 static int issues_subtree(git_tree **out, git_repository *repo, git_tree *root, const char *dir)
 {
@@ -1549,7 +1515,7 @@ static int changed_between(changed_list *out, gs_repo *r, git_tree *old_root, gi
 	git_repository *repo = gs_repo_git(r);
 	const char *dir = gs_repo_issues_dir(r);
 	git_tree *a = NULL, *b = NULL;
-	git_diff *diff = NULL;
+	size_t i, n;
 	int error = GS_ERROR;
 
 	if (issues_subtree(&a, repo, old_root, dir) < 0 || issues_subtree(&b, repo, new_root, dir) < 0)
@@ -1559,13 +1525,40 @@ static int changed_between(changed_list *out, gs_repo *r, git_tree *old_root, gi
 		error = 0;
 		goto done;
 	}
-	if (git_diff_tree_to_tree(&diff, repo, a, b, NULL) < 0) {
-		error = gs_repo_git_error("cannot compare '%s'", dir);
-		goto done;
+	/*
+	 * Compare entries by name rather than with git_diff: on 10,000 issues
+	 * a binary search per entry is a fraction of a millisecond, the tree
+	 * diff machinery tens of milliseconds.
+	 */
+	n = git_tree_entrycount(b);
+	for (i = 0; i < n; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(b, i), *old;
+		const char *name = git_tree_entry_name(e);
+		size_t len = strlen(name);
+		changed_file *v;
+		gs_buf full = GS_BUF_INIT;
+
+		if (git_tree_entry_type(e) != GIT_OBJECT_BLOB || name[0] == '.' || len < 4 ||
+		    strcmp(name + len - 3, ".md"))
+			continue;
+		old = a ? git_tree_entry_byname(a, name) : NULL;
+		if (old && git_oid_equal(git_tree_entry_id(old), git_tree_entry_id(e)))
+			continue;
+		if (gs_buf_printf(&full, "%s/%s", dir, name) < 0)
+			goto done;
+		v = realloc(out->v, (out->n + 1) * sizeof(*v));
+		if (!v) {
+			gs_buf_dispose(&full);
+			gs_error_set("out of memory");
+			goto done;
+		}
+		out->v = v;
+		v[out->n].path = gs_buf_detach(&full);
+		git_oid_cpy(&v[out->n].blob, git_tree_entry_id(e));
+		out->n++;
 	}
-	error = collect_changed(out, diff, dir);
+	error = 0;
 done:
-	git_diff_free(diff);
 	git_tree_free(a);
 	git_tree_free(b);
 	return error;
@@ -1701,7 +1694,28 @@ static void flush_spool(gs_buf *warn, gs_repo *r)
 
 int gs_hooks_post_commit(gs_buf *warn, gs_repo *r)
 {
+	gs_attempt_running *running = NULL;
+	gs_hooks_ids ids = { NULL, 0 };
+	size_t nrunning = 0, i;
+	git_oid head;
 	int rc;
+
+	if (gs_attempt_running_list(&running, &nrunning, r, NULL) < 0) {
+		warn_line(warn, "cannot list running attempts");
+	} else if (nrunning) {
+		if (git_reference_name_to_id(&head, gs_repo_git(r), "HEAD") < 0) {
+			gs_repo_git_error("cannot read 'HEAD'");
+			warn_line(warn, "cannot record a checkpoint candidate");
+		} else if (gs_hooks_commit_issues(&ids, r, &head) < 0) {
+			warn_line(warn, "cannot record a checkpoint candidate");
+		} else {
+			for (i = 0; i < ids.count; i++)
+				if (gs_attempt_candidate_record(r, ids.ids[i], &head) < 0)
+					warn_line(warn, "cannot record a checkpoint candidate");
+		}
+	}
+	gs_attempt_running_free(running, nrunning);
+	gs_hooks_ids_dispose(&ids);
 
 	/* Only a dedicated ref: a commit on the checked-out branch from here would land in the user's history. */
 	rc = gs_repo_target_is_head(r);
@@ -1805,9 +1819,28 @@ int gs_hooks_post_merge(gs_buf *warn, gs_repo *r, int squash)
 
 int gs_hooks_post_rewrite(gs_buf *warn, gs_repo *r, const char *input, size_t len)
 {
-	(void)warn;
-	(void)r;
-	(void)input;
-	(void)len;
+	gs_attempt_running *running = NULL;
+	size_t nrunning = 0, i = 0;
+
+	if (gs_attempt_running_list(&running, &nrunning, r, NULL) < 0) {
+		warn_line(warn, "cannot list running attempts");
+		return 0;
+	}
+	gs_attempt_running_free(running, nrunning);
+	if (!nrunning)
+		return 0;
+	while (i < len) {
+		size_t e = line_end(input, len, i);
+		git_oid old_id, new_id;
+
+		if (e - i >= 2 * GIT_OID_HEXSZ + 1 && input[i + GIT_OID_HEXSZ] == ' ' &&
+		    git_oid_fromstrn(&old_id, input + i, GIT_OID_HEXSZ) == 0 &&
+		    git_oid_fromstrn(&new_id, input + i + GIT_OID_HEXSZ + 1, GIT_OID_HEXSZ) == 0) {
+			if (gs_attempt_candidate_remap(r, &old_id, &new_id) < 0)
+				warn_line(warn, "cannot move a checkpoint candidate");
+		}
+		git_error_clear();
+		i = e;
+	}
 	return 0;
 }
