@@ -269,7 +269,11 @@ int gs_spool_flush(gs_spool_result *out, gs_repo *r, const gs_pricing *pricing)
 		if (!(it->file = strdup(dir.ptr)))
 			goto done;
 		if ((it->status = read_record(&runs[i], &refs[i], &price, dir.ptr)) < 0) {
-			it->error = strdup(gs_error_last());
+			/* Gone since the listing: a concurrent flush applied it. */
+			if (it->status == GS_ENOTFOUND)
+				it->status = GS_RUN_DUPLICATE;
+			else
+				it->error = strdup(gs_error_last());
 			done[i] = 1;
 			continue;
 		}

@@ -127,6 +127,41 @@ test_expect_success 'flush --json reports each record' '
 	grep "\"run_id\":[^\"]*\"json-1\"" out
 '
 
+test_expect_success 'a spool file left behind after its commit is not applied again' '
+	cd repo &&
+	touch .git/refs/heads/main.lock &&
+	git stats record 1 --input-tokens 9 --run-id crash-1 --best-effort 2>/dev/null &&
+	rm .git/refs/heads/main.lock &&
+	cp .git/stats/spool/crash-1.json ../crash-1.json &&
+	git stats flush >/dev/null &&
+	count=$(git stats fm get issues/1.md run_count) &&
+	cp ../crash-1.json .git/stats/spool/ &&
+	before=$(git rev-parse HEAD) &&
+	git stats flush >out &&
+	grep "(1 already recorded)" out &&
+	test "$(git rev-parse HEAD)" = "$before" &&
+	test "$(git stats fm get issues/1.md run_count)" = "$count" &&
+	test -z "$(ls .git/stats/spool)"
+'
+
+test_expect_success 'concurrent flushes apply each record once' '
+	cd repo &&
+	count=$(git stats fm get issues/1.md run_count) &&
+	touch .git/refs/heads/main.lock &&
+	for i in 1 2 3 4 5 6; do
+		git stats record 1 --input-tokens 1 --run-id conc-$i --best-effort 2>/dev/null || exit 1
+	done &&
+	rm .git/refs/heads/main.lock &&
+	{ git stats flush >../f1 2>&1 & } &&
+	{ git stats flush >../f2 2>&1 & } &&
+	git stats flush >../f3 2>&1 &&
+	wait &&
+	! grep "cannot flush" ../f1 ../f2 ../f3 &&
+	test "$(git stats fm get issues/1.md run_count)" = $((count + 6)) &&
+	test -z "$(ls .git/stats/spool)" &&
+	test "$(grep -c "run_id\":\"conc-" issues/1.md)" = 6
+'
+
 test_expect_success 'verify is clean' '
 	cd repo && git stats verify
 '
