@@ -148,22 +148,28 @@ static int parse_args(struct args *a, int argc, char **argv)
 	return 0;
 }
 
-/* Cost from the built-in price table when tokens and a known model are given. */
-static void price_it(struct args *a)
+/*
+ * Without --cost, price the tokens of a known model with the repository's
+ * table (built-in rows plus the pricing file); an unknown model leaves the
+ * cost unknown, never 0.
+ */
+static int price_it(struct args *a, gs_repo *r)
 {
 	gs_pricing *p = NULL;
 	const gs_price *row;
+	int error;
 
 	if (a->has_cost || !a->model || (a->input_tokens < 0 && a->output_tokens < 0))
-		return;
-	if (gs_pricing_new(&p) < 0)
-		return;
+		return 0;
+	if ((error = gs_pricing_load_repo(&p, NULL, r)) < 0)
+		return error;
 	if ((row = gs_pricing_lookup(p, a->model)) != NULL) {
 		a->cost = gs_pricing_cost(row, a->input_tokens > 0 ? a->input_tokens : 0, 0, 0, 0,
 					  a->output_tokens > 0 ? a->output_tokens : 0);
 		a->has_cost = 1;
 	}
 	gs_pricing_free(p);
+	return 0;
 }
 
 static int print_json_outcome(const gs_attempt_outcome *out, const char *which)
@@ -262,7 +268,8 @@ int cmd_attempt(int argc, char **argv)
 	} else {
 		gs_attempt_end_opts o = GS_ATTEMPT_END_OPTS_INIT;
 
-		price_it(&a);
+		if ((error = price_it(&a, r)) < 0)
+			goto done;
 		o.success = a.success;
 		o.duration_ms = a.duration_ms;
 		o.cost_usd = a.cost;

@@ -178,7 +178,7 @@ test_expect_success 'an unknown issue is an error, nothing changed' '
 	test_cmp ../before ../after
 '
 
-test_expect_success 'a key=value issue cannot hold ../agents: clear error' '
+test_expect_success 'a key=value issue cannot hold agents: clear error' '
 	cd repo &&
 	printf -- "---\ntitle=Old\n---\n" >issues/7.md &&
 	git add issues/7.md && git commit -q -m "kv issue" &&
@@ -195,6 +195,26 @@ test_expect_success 'the issue id matches with leading zeros and any case' '
 	git stats attempt end 0012 --agent lint --failed --duration-ms 5 &&
 	git stats fm get $ISSUE agents >../agents &&
 	grep "^lint:" ../agents
+'
+
+test_expect_success 'without --cost the tokens of a known model are priced' '
+	cd repo &&
+	git stats attempt start 12 --agent priced &&
+	git stats attempt end 12 --agent priced --failed --duration-ms 5 --model claude-sonnet-4-5 \
+		--input-tokens 1000000 --output-tokens 1000000 --json >../out &&
+	grep "\"cost_usd\":18," ../out &&
+	mkdir -p .gitstats &&
+	printf "models:\n  house-model: {provider: acme, input: 1, output: 2}\n" >.gitstats/pricing.yml &&
+	git stats attempt start 12 --agent priced &&
+	git stats attempt end 12 --agent priced --failed --duration-ms 5 --model house-model \
+		--input-tokens 1000000 --output-tokens 500000 --json >../out &&
+	grep "\"attempt_number\":2,\"duration_ms\":5,\"cost_usd\":2," ../out &&
+	git stats attempt start 12 --agent priced &&
+	git stats attempt end 12 --agent priced --failed --duration-ms 5 --model no-such-model \
+		--input-tokens 10 --json >../out &&
+	grep "\"attempt_number\":3,\"duration_ms\":5,\"cost_usd\":null," ../out &&
+	grep "\"total_cost_usd\":20,\"unknown_cost_attempts\":1" ../out &&
+	rm -r .gitstats
 '
 
 test_done
