@@ -71,7 +71,7 @@ int gs_fm__kv_detect(const char *p, size_t len, int *any_line)
 int gs_fm__kv_parse(gs_fm *fm)
 {
 	const char *d = fm->doc.ptr;
-	size_t off = fm->content_off, end = fm->content_end;
+	size_t off = fm->content_off, end = fm->content_end, line = fm->content_line;
 
 	while (off < end) {
 		const char *nl = memchr(d + off, '\n', end - off);
@@ -81,15 +81,15 @@ int gs_fm__kv_parse(gs_fm *fm)
 
 		if (line_skippable(d + off, llen)) {
 			off += llen + (nl ? 1 : 0);
+			line++;
 			continue;
 		}
 		k = ident_len(d + off, llen);
 		if (!k || k >= llen || d[off + k] != '=')
-			return gs_fm__parse_error(fm, gs_fm__line_of(fm, off), "expected key=value");
+			return gs_fm__parse_error(fm, line, "expected key=value");
 		for (i = 0; i < fm->n; i++) {
 			if (fm->e[i].key_len == k && !memcmp(fm->e[i].key, d + off, k))
-				return gs_fm__parse_error(fm, gs_fm__line_of(fm, off),
-							  "duplicate key '%.*s'", (int)k, d + off);
+				return gs_fm__parse_error(fm, line, "duplicate key '%.*s'", (int)k, d + off);
 		}
 		vend = off + llen;
 		if (nl && vend > off + k + 1 && d[vend - 1] == '\r')
@@ -103,7 +103,7 @@ int gs_fm__kv_parse(gs_fm *fm)
 		e->val_off = e->sep_end;
 		e->val_end = vend;
 		e->end_off = off + llen + (nl ? 1 : 0);
-		e->line = gs_fm__line_of(fm, off);
+		e->line = line++;
 		e->val_line = e->line;
 		e->key = strndup(d + off, k);
 		e->key_len = k;

@@ -1115,6 +1115,23 @@ static int put_key(gs_buf *b, const char *key)
 }
 
 /*
+ * Replace [off, end) of nd with text, after a space when `lead` is set;
+ * a '#' right after the old value (`[x]# c`) would otherwise be glued to
+ * a plain new value and read as part of it, so it gets a space too.
+ */
+static int splice_value(gs_buf *nd, size_t off, size_t end, int lead, const char *text, size_t tlen)
+{
+	gs_buf t = GS_BUF_INIT;
+	int error;
+
+	error = (lead && gs_buf_putc(&t, ' ') < 0) || gs_buf_put(&t, text, tlen) < 0 ||
+		(end < nd->size && nd->ptr[end] == '#' && gs_buf_putc(&t, ' ') < 0) ||
+		gs_buf_splice(nd, off, end - off, t.ptr, t.size) < 0;
+	gs_buf_dispose(&t);
+	return error ? GS_ERROR : 0;
+}
+
+/*
  * The new document with `key`'s value replaced by `text` (already in the
  * dialect's syntax), or a `key: text` line appended. `block` says text is
  * a block (starts with a line break) rather than an inline value.
@@ -1173,21 +1190,14 @@ out:
 		return gs_buf_splice(nd, e->val_off, e->val_end - e->val_off, text, tlen);
 
 	if (!block && e->kind != GS_FM_MAPPING && e->kind != GS_FM_SEQUENCE && e->val_end > e->val_off)
-		return gs_buf_splice(nd, e->val_off, e->val_end - e->val_off, text, tlen);
+		return splice_value(nd, e->val_off, e->val_end, 0, text, tlen);
 	if (!memchr(d + e->sep_end, '\n', e->val_off - e->sep_end)) {
 		/* The value starts on the key's line. */
 		if (block)
-			return gs_buf_splice(nd, e->sep_end, e->val_end - e->sep_end, text, tlen);
-		if (e->val_off == e->val_end) {
-			int error;
-			gs_buf t = GS_BUF_INIT;
-
-			error = gs_buf_putc(&t, ' ') < 0 || gs_buf_put(&t, text, tlen) < 0 ||
-				gs_buf_splice(nd, e->sep_end, 0, t.ptr, t.size) < 0;
-			gs_buf_dispose(&t);
-			return error ? GS_ERROR : 0;
-		}
-		return gs_buf_splice(nd, e->val_off, e->val_end - e->val_off, text, tlen);
+			return splice_value(nd, e->sep_end, e->val_end, 0, text, tlen);
+		if (e->val_off == e->val_end)
+			return splice_value(nd, e->sep_end, e->sep_end, 1, text, tlen);
+		return splice_value(nd, e->val_off, e->val_end, 0, text, tlen);
 	} else {
 		/*
 		 * A block on the following lines: drop its lines but keep what
@@ -1195,19 +1205,14 @@ out:
 		 */
 		const char *nl = memchr(d + e->sep_end, '\n', e->val_off - e->sep_end);
 		size_t cut = (size_t)(nl - d);
-		int error;
-		gs_buf t = GS_BUF_INIT;
 
 		if (cut > e->sep_end && d[cut - 1] == '\r')
 			cut--;
-		if (gs_buf_splice(nd, cut, e->val_end - cut, block ? text : "", block ? tlen : 0) < 0)
-			return GS_ERROR;
 		if (block)
-			return 0;
-		error = gs_buf_putc(&t, ' ') < 0 || gs_buf_put(&t, text, tlen) < 0 ||
-			gs_buf_splice(nd, e->sep_end, 0, t.ptr, t.size) < 0;
-		gs_buf_dispose(&t);
-		return error ? GS_ERROR : 0;
+			return splice_value(nd, cut, e->val_end, 0, text, tlen);
+		if (gs_buf_splice(nd, cut, e->val_end - cut, "", 0) < 0)
+			return GS_ERROR;
+		return splice_value(nd, e->sep_end, e->sep_end, 1, text, tlen);
 	}
 }
 
@@ -1384,6 +1389,55 @@ int gs_fm_set_f64(gs_fm *fm, const char *key, double value)
 	return error;
 }
 
+/*
+ * What a YAML text means, as a byte string: event types and scalar
+ * values, not layout or comments. Two texts with the same signature read
+ * the same. Returns GS_EPARSE when the text does not parse.
+ */
+static int yaml_signature(gs_buf *out, const char *p, size_t n)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int error = 0, done = 0;
+
+	if (!yaml_parser_initialize(&parser))
+		return GS_ERROR;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)p, n);
+	while (!done && !error) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			error = GS_EPARSE;
+			break;
+		}
+		done = ev.type == YAML_STREAM_END_EVENT;
+		if (gs_buf_putc(out, (char)('A' + (int)ev.type)) < 0)
+			error = GS_ERROR;
+		else if (ev.type == YAML_SCALAR_EVENT)
+			error = gs_buf_printf(out, "%zu:", ev.data.scalar.length) < 0 ||
+					gs_buf_put(out, ev.data.scalar.value, ev.data.scalar.length) < 0
+				? GS_ERROR : 0;
+		else if (ev.type == YAML_ALIAS_EVENT)
+			error = gs_buf_puts(out, (const char *)ev.data.alias.anchor) < 0 ? GS_ERROR : 0;
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return error;
+}
+
+/* The value of `key` in `fm` reads as the YAML text `want` (n bytes). */
+static int block_reads_back(const gs_fm *fm, const char *key, const char *want, size_t n)
+{
+	gs_buf a = GS_BUF_INIT, b = GS_BUF_INIT;
+	char *got = NULL;
+	int same;
+
+	same = gs_fm_get_block(&got, fm, key) == 0 && yaml_signature(&a, want, n) == 0 &&
+	       yaml_signature(&b, got, strlen(got)) == 0 && a.size == b.size && !memcmp(a.ptr, b.ptr, a.size);
+	free(got);
+	gs_buf_dispose(&a);
+	gs_buf_dispose(&b);
+	return same;
+}
+
 int gs_fm_set_block(gs_fm *fm, const char *key, const char *yaml)
 {
 	gs_buf text = GS_BUF_INIT;
@@ -1400,7 +1454,7 @@ int gs_fm_set_block(gs_fm *fm, const char *key, const char *yaml)
 	}
 	if ((error = check_key(fm, key)) < 0 || (error = check_utf8(yaml, n, "block")) < 0)
 		return error;
-	while (n && (yaml[n - 1] == '\n' || yaml[n - 1] == '\r' || yaml[n - 1] == ' '))
+	while (n && (yaml[n - 1] == '\n' || yaml[n - 1] == '\r' || yaml[n - 1] == ' ' || yaml[n - 1] == '\t'))
 		n--;
 	while (n && (*p == '\n' || *p == '\r')) {
 		p++;
@@ -1446,7 +1500,7 @@ int gs_fm_set_block(gs_fm *fm, const char *key, const char *yaml)
 		}
 		goto out;
 	}
-	if (gs_fm_kind_of(&tmp, key) != want) {
+	if (gs_fm_kind_of(&tmp, key) != want || (n && !block_reads_back(&tmp, key, p, n))) {
 		discard(&tmp);
 		gs_error_set("block for key '%s' does not read back as a YAML %s", key,
 			     want == GS_FM_SEQUENCE ? "sequence" : want == GS_FM_MAPPING ? "mapping" : "null");

@@ -230,6 +230,16 @@ static const struct fm_case cases[] = {
 	  FM "a:\n  x: 1\n---\n\nbody\n" },
 	{ "an invalid block is refused", SET_BLOCK, FM "a: 1\n---\n", "b", "x: [\n", NULL, GS_EUSAGE, "b" },
 
+	/* Found by the fuzzer. */
+	{ "a block that would swallow the next key is refused", SET_BLOCK,
+	  FM "t=: a\nrun_count: b]\n---\n", "t=", "x: [\n", NULL, GS_EUSAGE, "" },
+	{ "an explicit key without a value does not reach the closing line", SET_BLOCK,
+	  FM "as:\n ? \n---\n", "as", "- id: 1\n", FM "as:\n  - id: 1 \n---\n" },
+	{ "a comment glued to the old value is kept apart from the block", SET_BLOCK,
+	  FM "as: [x]# 2\n---\n", "as", "- 1\n", FM "as:\n  - 1 # 2\n---\n" },
+	{ "a comment glued to the old value is kept apart from a scalar", SET_STR,
+	  FM "as: [x]# 2\n---\n", "as", "v", FM "as: v # 2\n---\n" },
+
 	/* --- removing --------------------------------------------------------- */
 	{ "removing a key removes its nested lines and nothing else", REMOVE,
 	  FM "a: 1\nb:\n  c: 1\n  d:\n    - 2\n# keep\ne: 3\n---\n", "b", NULL, FM "a: 1\n# keep\ne: 3\n---\n" },
