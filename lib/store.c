@@ -532,13 +532,16 @@ static void sleep_us(unsigned int us)
 		;
 }
 
-/* Random backoff growing with the attempt: up to ~1 ms * attempt, max 25 ms. */
+/*
+ * Random backoff growing with the attempt: up to 2 ms * attempt, at most
+ * 50 ms, so all attempts together wait about a second.
+ */
 static void backoff(unsigned int attempt)
 {
-	unsigned int cap = attempt * 1000u;
+	unsigned int cap = attempt * 2000u;
 
-	if (cap > 25000u)
-		cap = 25000u;
+	if (cap > 50000u)
+		cap = 50000u;
 	sleep_us(200u + rnd(cap));
 }
 
@@ -664,8 +667,7 @@ static void index_lock_rollback(struct index_lock *l)
 	}
 }
 
-/* O_EXCL-create index.lock, as git does. GS_ELOCKED when someone holds it. */
-static int index_lock_take(struct index_lock *l, gs_repo *r)
+static int index_lock_paths(struct index_lock *l, gs_repo *r)
 {
 	const char *gd = gs_repo_gitdir(r);
 
@@ -673,6 +675,14 @@ static int index_lock_take(struct index_lock *l, gs_repo *r)
 	    (gs_buf_printf(&l->lock_path, "%sindex.lock", gd) < 0 ||
 	     gs_buf_printf(&l->index_path, "%sindex", gd) < 0 ||
 	     gs_buf_printf(&l->tmp_path, "%sstats/index.tmp.%ld", gd, (long)getpid()) < 0))
+		return GS_ERROR;
+	return 0;
+}
+
+/* O_EXCL-create index.lock, as git does. GS_ELOCKED when someone holds it. */
+static int index_lock_take(struct index_lock *l, gs_repo *r)
+{
+	if (index_lock_paths(l, r) < 0)
 		return GS_ERROR;
 	l->fd = open(l->lock_path.ptr, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 	if (l->fd < 0) {
@@ -993,41 +1003,48 @@ static int recover_stale(gs_repo *r, struct index_lock *l)
 	git_tree *ot = NULL, *nt = NULL;
 	git_diff *diff = NULL;
 	git_index *idx = NULL;
-	gs_buf path = GS_BUF_INIT, content = GS_BUF_INIT;
+	gs_buf content = GS_BUF_INIT;
 	const char *target;
 	ssize_t n;
 	long pid;
-	int fd, error = 0;
+	int error = 0;
 
-	if (gs_buf_printf(&path, "%sindex.lock", gs_repo_gitdir(r)) < 0)
+	if (index_lock_paths(l, r) < 0)
 		return GS_ERROR;
-	fd = open(path.ptr, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	l->fd = open(l->lock_path.ptr, O_RDWR | O_CLOEXEC);
+	if (l->fd < 0)
 		goto out;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < (ssize_t)sizeof(marker_prefix) - 1 || memcmp(buf, marker_prefix, sizeof(marker_prefix) - 1))
-		goto out; /* someone else's lock: leave it */
+	n = read(l->fd, buf, sizeof(buf) - 1);
+	if (n < (ssize_t)sizeof(marker_prefix) - 1 ||
+	    memcmp(buf, marker_prefix, sizeof(marker_prefix) - 1)) {
+		close(l->fd); /* someone else's lock: leave it */
+		l->fd = -1;
+		goto out;
+	}
 	buf[n] = '\0';
 	if (sscanf(buf + sizeof(marker_prefix) - 1, "%ld %255s %63s %63s", &pid, ref, old_hex,
 		   new_hex) != 4)
-		goto out;
+		goto rollback;
 	/* belt and braces: never break the lock of a live process */
-	if (pid != (long)getpid() && kill((pid_t)pid, 0) == 0)
+	if (pid != (long)getpid() && kill((pid_t)pid, 0) == 0) {
+		close(l->fd);
+		l->fd = -1;
 		goto out;
-	unlink(path.ptr);
-	/* was the ref already moved? then bring index and work tree forward */
+	}
+	/*
+	 * We adopt the lock with its marker intact: if we die too, the next
+	 * writer finds the same marker and redoes this (it is idempotent).
+	 * Was the ref already moved? Then bring index and work tree forward.
+	 */
 	if (git_oid_fromstr(&old_id, old_hex) < 0 || git_oid_fromstr(&new_id, new_hex) < 0)
-		goto out;
+		goto rollback;
 	if (gs_repo_target_ref(&target, r) < 0 || strcmp(target, ref) ||
 	    git_reference_name_to_id(&cur, git, ref) < 0 || !git_oid_equal(&cur, &new_id))
-		goto out;
+		goto rollback;
 	if (git_commit_lookup(&oc, git, &old_id) < 0 || git_commit_lookup(&nc, git, &new_id) < 0 ||
 	    git_commit_tree(&ot, oc) < 0 || git_commit_tree(&nt, nc) < 0 ||
 	    git_diff_tree_to_tree(&diff, git, ot, nt, NULL) < 0)
-		goto out;
-	if (index_lock_take(l, r) < 0)
-		goto out;
+		goto rollback;
 	if (index_load(&idx, l) < 0)
 		goto rollback;
 	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
@@ -1083,7 +1100,6 @@ out:
 	git_tree_free(nt);
 	git_commit_free(oc);
 	git_commit_free(nc);
-	gs_buf_dispose(&path);
 	gs_buf_dispose(&content);
 	gs_error_clear();
 	return error;
@@ -1273,6 +1289,19 @@ static int snapshot(gs_txn *t, const char *ref)
 	return 0;
 }
 
+/* ATTEMPT_DONE when `ref` still points where the snapshot saw it. */
+static int ref_unmoved(gs_txn *t, const char *ref)
+{
+	git_oid id;
+	int rc = git_reference_name_to_id(&id, t->git, ref);
+
+	if (rc == GIT_ENOTFOUND)
+		return t->base ? ATTEMPT_MOVED : ATTEMPT_DONE;
+	if (rc < 0)
+		return gs_repo_git_error("cannot read '%s'", ref);
+	return t->base && git_oid_equal(&id, git_commit_id(t->base)) ? ATTEMPT_DONE : ATTEMPT_MOVED;
+}
+
 static int attempt_once(gs_store_result *out, gs_txn *t, const char *ref, int is_head,
 			const char *message, gs_store_txn_fn fn, void *payload)
 {
@@ -1288,14 +1317,6 @@ static int attempt_once(gs_store_result *out, gs_txn *t, const char *ref, int is
 	memset(&commit, 0, sizeof(commit));
 	if (is_head) {
 		error = check_state(t->repo);
-		if (error < 0)
-			goto done;
-		/* hold index.lock from the snapshot until index and work tree follow */
-		error = index_lock_take(&lock, t->repo);
-		if (error == GS_ELOCKED) {
-			error = ATTEMPT_LOCKED;
-			goto done;
-		}
 		if (error < 0)
 			goto done;
 	}
@@ -1326,6 +1347,26 @@ static int attempt_once(gs_store_result *out, gs_txn *t, const char *ref, int is
 		goto done;
 	}
 	if (is_head) {
+		/*
+		 * index.lock is taken only now, after the slow part, so git
+		 * commands of the user find it free most of the time; what we
+		 * read before is still valid if the ref has not moved.
+		 */
+		error = index_lock_take(&lock, t->repo);
+		if (error == GS_ELOCKED) {
+			error = ATTEMPT_LOCKED;
+			goto done;
+		}
+		if (error < 0)
+			goto done;
+		error = check_state(t->repo);
+		if (error < 0)
+			goto done;
+		rc = ref_unmoved(t, ref);
+		if (rc != ATTEMPT_DONE) {
+			error = rc;
+			goto done;
+		}
 		error = index_load(&idx, &lock);
 		if (error < 0)
 			goto done;
