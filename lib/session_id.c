@@ -20,6 +20,7 @@ static pthread_mutex_t id_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t last_ms;
 static uint32_t last_a; /* 12 bits */
 static uint64_t last_b; /* 62 bits */
+static pid_t last_pid;  /* a forked child must not continue its parent's sequence */
 
 static int fill_random(void *buf, size_t len)
 {
@@ -62,6 +63,7 @@ static int seed(uint64_t ms)
 	for (i = 2; i < 10; i++)
 		b = (b << 8) | r[i];
 	last_ms = ms;
+	last_pid = getpid();
 	last_a = ((uint32_t)r[0] << 8 | r[1]) & 0x7ffu;
 	last_b = b & RAND_B_MAX;
 	return 0;
@@ -77,8 +79,8 @@ int gs_session_id_new(char out[GS_SESSION_ID_BUFSZ])
 
 	pthread_mutex_lock(&id_lock);
 	ms = real_clock_ms();
-	if (ms > last_ms) {
-		error = seed(ms);
+	if (ms > last_ms || last_pid != getpid()) {
+		error = seed(ms > last_ms ? ms : last_ms);
 	} else if (last_b < RAND_B_MAX) {
 		/* Same millisecond, or the clock stepped back: keep the last
 		 * timestamp and count up, so ids never go backwards. */

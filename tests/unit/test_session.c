@@ -116,6 +116,53 @@ static void test_session_append_assigns_consecutive_seq_and_ts(void **state)
 	gs_buf_dispose(&line);
 }
 
+static void test_session_ids_differ_across_fork_in_one_millisecond(void **state)
+{
+	char parent[GS_SESSION_ID_BUFSZ], child[GS_SESSION_ID_BUFSZ];
+	int fds[2], st;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(gs_session_id_new(parent), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (gs_session_id_new(child) < 0 || write(fds[1], child, sizeof(child)) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	assert_int_equal(gs_session_id_new(parent), 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_int_equal(read(fds[0], child, sizeof(child)), sizeof(child));
+	assert_string_not_equal(parent, child);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+static void test_session_seq_survives_a_last_line_longer_than_the_tail_window(void **state)
+{
+	char id[GS_SESSION_ID_BUFSZ];
+	cJSON *d = cJSON_CreateObject();
+	char *big = malloc(200001);
+	int64_t seq = 0;
+
+	(void)state;
+	new_session(id);
+	memset(big, 'y', 200000);
+	big[200000] = '\0';
+	cJSON_AddStringToObject(d, "tool", "cat");
+	cJSON_AddStringToObject(d, "output", big);
+	assert_int_equal(gs_session_append(&seq, NULL, NULL, sdir, id, GS_SESSION_EV_TOOL, d), 0);
+	assert_int_equal(gs_session_append(&seq, NULL, NULL, sdir, id, GS_SESSION_EV_TOOL, d), 0);
+	assert_int_equal(seq, 2);
+	append_json(id, GS_SESSION_EV_END, "{\"status\":\"ok\"}");
+	assert_int_equal(gs_session_append(&seq, NULL, NULL, sdir, id, GS_SESSION_EV_TOOL, d), 0);
+	assert_int_equal(seq, 4);
+	free(big);
+	cJSON_Delete(d);
+}
+
 /* Count lines and check seq 1..n appear exactly once each. */
 struct seq_check {
 	unsigned char *seen;
@@ -540,7 +587,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_session_id_is_ses_plus_uuid_v7),
 		cmocka_unit_test(test_session_thousand_ids_sort_in_creation_order),
+		cmocka_unit_test(test_session_ids_differ_across_fork_in_one_millisecond),
 		cmocka_unit_test_setup_teardown(test_session_append_assigns_consecutive_seq_and_ts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_session_seq_survives_a_last_line_longer_than_the_tail_window, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_4_processes_x_500_appends_keep_every_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_torn_last_line_is_skipped_with_a_warning, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_resolve_exact_prefix_ambiguous_latest, setup, teardown),
