@@ -1241,17 +1241,3 @@ int gs_resumes_format(gs_buf *out, const gs_resumes *r)
 	}
 	return 0;
 }
-
-void gs_attempt_format_duration(gs_buf *out, int64_t ms)
-{
-	if (ms < 0)
-		ms = 0;
-	if (ms < 1000)
-		gs_buf_printf(out, "%lldms", (long long)ms);
-	else if (ms < 60000)
-		gs_buf_printf(out, "%lld.%llds", (long long)(ms / 1000), (long long)(ms % 1000 / 100));
-	else if (ms < 3600000)
-		gs_buf_printf(out, "%lldm %02llds", (long long)(ms / 60000), (long long)(ms / 1000 % 60));
-	else
-		gs_buf_printf(out, "%lldh %02lldm", (long long)(ms / 3600000), (long long)(ms / 60000 % 60));
-}

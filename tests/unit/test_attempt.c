@@ -465,25 +465,6 @@ static void test_attempt_latest_checkpoint_is_the_last_success(void **state)
 	gs_agents_dispose(&a);
 }
 
-static void test_attempt_durations_read_like_a_human_wrote_them(void **state)
-{
-	static const struct {
-		int64_t ms;
-		const char *text;
-	} cases[] = { { 0, "0ms" }, { 850, "850ms" }, { 3250, "3.2s" }, { 59999, "59.9s" },
-		      { 245000, "4m 05s" }, { 3720000, "1h 02m" } };
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		gs_buf b = GS_BUF_INIT;
-
-		gs_attempt_format_duration(&b, cases[i].ms);
-		assert_string_equal(b.ptr, cases[i].text);
-		gs_buf_dispose(&b);
-	}
-}
-
 /* The raw bytes gs_fm_get_raw gives back parse to what gs_fm_set_block got. */
 static void test_attempt_blocks_round_trip_through_frontmatter(void **state)
 {
@@ -646,7 +627,6 @@ int main(void)
 		cmocka_unit_test(test_attempt_numbers_are_shortest_exact_text),
 		cmocka_unit_test(test_attempt_resume_records_append_in_order),
 		cmocka_unit_test(test_attempt_latest_checkpoint_is_the_last_success),
-		cmocka_unit_test(test_attempt_durations_read_like_a_human_wrote_them),
 		cmocka_unit_test(test_attempt_blocks_round_trip_through_frontmatter),
 		cmocka_unit_test(test_attempt_local_state_tracks_candidates),
 	};

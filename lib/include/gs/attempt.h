@@ -309,9 +309,6 @@ int gs_attempt_report_json(cJSON *obj, gs_repo *r, const gs_fm *fm, const char *
  * when the issue has neither agents nor resume records. */
 int gs_attempt_report_text(gs_buf *out, gs_repo *r, const gs_fm *fm, const char *name, int color);
 
-/* Human duration: "850ms", "3.2s", "4m 05s", "1h 02m". */
-void gs_attempt_format_duration(gs_buf *out, int64_t ms);
-
 /* Shortest decimal text that reads back as `v` ("6", "0.1", "1e-07"). */
 int gs_attempt_format_number(gs_buf *out, double v);
 
