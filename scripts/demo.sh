@@ -71,7 +71,25 @@ while [ $n -lt 36 ]; do
 done
 echo "(35 more runs recorded: 36 runs on 12 issues, 5 models, 2026-03-09 to 2026-03-15)"
 
-# A session: an event log kept beside the repository, then recorded as a run.
+# Attempts with checkpoints, where this build has them: the agent fails
+# once, then succeeds with a commit that becomes its checkpoint.
+if git stats attempt --help 2>/dev/null | grep -q "attempt start"; then
+	say 'git stats attempt start 5 --agent recon'
+	git stats attempt start 5 --agent recon
+	say 'git stats attempt end 5 --agent recon --failed --cost 0.42 --error "tests did not build"'
+	git stats attempt end 5 --agent recon --failed --cost 0.42 --duration-ms 95000 \
+		--model gpt-4.1 --error "tests did not build"
+	git stats attempt start 5 --agent recon >/dev/null
+	echo "rate limiter" >limiter.txt
+	git add limiter.txt
+	git commit -q -m "Rate-limit the public API" -m "Issue: 5"
+	say 'git stats attempt start 5 --agent recon; git commit ...; git stats attempt end 5 --agent recon --success --cost 0.88 --checkpoint HEAD'
+	git stats attempt end 5 --agent recon --success --cost 0.88 --duration-ms 210000 \
+		--model claude-sonnet-4-5 --checkpoint HEAD
+fi
+
+# A session: an event log kept beside the repository, then recorded as a run
+# (last: its id is random, and commits after it would differ run to run).
 say 'ses=$(git stats session new --issue 3 --model claude-sonnet-4-5)'
 ses=$(GIT_STATS_NOW=2026-03-15T14:00:00Z git stats session new --issue 3 --model claude-sonnet-4-5)
 GIT_STATS_NOW=2026-03-15T14:00:02Z git stats session log "$ses" llm.response --data \
@@ -84,20 +102,6 @@ echo "(the agent logs a response, a tool call and the end of the session)"
 say 'git stats record 3 --session "$ses"'
 git stats record 3 --session "$ses" --started-at 2026-03-15T14:00:00Z --run-id run_demo_session |
 	sed 's/ (commit [0-9a-f]*)$//' 
-
-# Attempts with checkpoints, where this build has them.
-if git stats attempt --help 2>/dev/null | grep -q "attempt start"; then
-	say 'git stats attempt start 5 --agent recon; ... end --failed; ... end --success'
-	git stats attempt start 5 --agent recon >/dev/null
-	git stats attempt end 5 --agent recon --failed --cost 0.42 --duration-ms 95000 \
-		--model gpt-4.1 --error "tests did not build" >/dev/null
-	git stats attempt start 5 --agent recon >/dev/null
-	echo "rate limiter" >limiter.txt
-	git add limiter.txt
-	git commit -q -m "Rate-limit the public API" -m "Issue: 5"
-	git stats attempt end 5 --agent recon --success --cost 0.88 --duration-ms 210000 \
-		--model claude-sonnet-4-5 --checkpoint HEAD
-fi
 
 say "git stats list --sort cost"
 git stats list --sort cost
