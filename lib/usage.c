@@ -593,13 +593,24 @@ done:
 
 /* --- CSV -------------------------------------------------------------------- */
 
+/* A plain decimal (no exponent, so every spreadsheet reads it): nine
+ * places for costs (nano-dollars), six for rates, trailing zeros cut. */
 static int csv_num(gs_buf *out, double v, int rounded)
 {
+	size_t start;
+
 	if (gs_buf_putc(out, ',') < 0)
 		return GS_ERROR;
 	if (isnan(v))
 		return 0;
-	return gs_buf_printf(out, "%.15g", rounded ? round6(v) : v);
+	start = out->size;
+	if (gs_buf_printf(out, rounded ? "%.6f" : "%.9f", rounded ? round6(v) : v) < 0)
+		return GS_ERROR;
+	while (out->size > start && out->ptr[out->size - 1] == '0')
+		gs_buf_truncate(out, out->size - 1);
+	if (out->size > start && out->ptr[out->size - 1] == '.')
+		gs_buf_truncate(out, out->size - 1);
+	return 0;
 }
 
 static int csv_int(gs_buf *out, int64_t v)

@@ -18,7 +18,6 @@
 #include <string.h>
 #include <unistd.h>
 
-
 int gs_usage_cache_path(gs_buf *out, git_repository *repo)
 {
 	/* The common dir: linked worktrees share objects, so they share this. */

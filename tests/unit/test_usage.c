@@ -469,6 +469,10 @@ static void test_usage_csv_has_spec_header_and_plain_numbers(void **state)
 	(void)state;
 	it.issue = "a,b";
 	assert_int_equal(gs_usage_report_add(r, &it), 0);
+	it = item("gpt-4.1", "2026-03-14T09:00:00Z", 10, 5, 0.00005, 1);
+	it.issue = "tiny";
+	it.duration_ms = 3000;
+	assert_int_equal(gs_usage_report_add(r, &it), 0);
 	assert_int_equal(gs_usage_report_finish(r), 0);
 	assert_int_equal(gs_usage_report_csv(&out, r), 0);
 	assert_string_equal(out.ptr,
@@ -477,6 +481,8 @@ static void test_usage_csv_has_spec_header_and_plain_numbers(void **state)
 			    "unknown_cost_sessions,cache_read_tokens,cache_write_tokens,"
 			    "cache_hit_rate,cost_per_success,input_tokens_per_second,"
 			    "output_tokens_per_second,success_rate\n"
+			    /* known cost sorts before unknown */
+			    "tiny,,,1,1,0,10,5,15,3000,0.00005,0,0,0,0,0.00005,3.333333,1.666667,1\n"
 			    "\"a,b\",,,1,1,0,1234,5,1239,0,,1,0,0,0,,,,1\n");
 	gs_buf_dispose(&out);
 	gs_usage_report_free(r);
