@@ -199,6 +199,9 @@ int gs_session_preview(gs_buf *out, const char *text, size_t len, size_t max_cha
 	if (gs_session_redact(&red, text, len, NULL) < 0)
 		goto done;
 	end = cut ? red.size - 64 : red.size;
+	/* Room for everything up front; bytes then go in directly. */
+	if (gs_buf_grow(out, end + 4) < 0)
+		goto done;
 	for (i = 0; i < end; i++) {
 		unsigned char c = (unsigned char)red.ptr[i];
 
@@ -214,16 +217,15 @@ int gs_session_preview(gs_buf *out, const char *text, size_t len, size_t max_cha
 				break;
 			}
 			if (space && chars) {
-				if (gs_buf_putc(out, ' ') < 0)
-					goto done;
+				out->ptr[out->size++] = ' ';
 				chars++;
 			}
 			chars++;
 			space = 0;
 		}
-		if (gs_buf_putc(out, (char)c) < 0)
-			goto done;
+		out->ptr[out->size++] = (char)c;
 	}
+	out->ptr[out->size] = '\0';
 	if (cut && gs_buf_puts(out, "...") < 0)
 		goto done;
 	error = 0;

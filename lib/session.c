@@ -332,11 +332,15 @@ static cJSON *obj_child(cJSON *parent, const char *key)
 
 static int set_num(cJSON *obj, const char *key, double v)
 {
-	cJSON *n = cJSON_CreateNumber(v);
+	cJSON *old = cJSON_GetObjectItemCaseSensitive(obj, key), *n;
 
-	if (!n)
+	if (cJSON_IsNumber(old)) { /* in place: this runs for every event */
+		cJSON_SetNumberValue(old, v);
+		return 0;
+	}
+	if (!(n = cJSON_CreateNumber(v)))
 		return GS_ERROR;
-	if (cJSON_GetObjectItemCaseSensitive(obj, key))
+	if (old)
 		cJSON_ReplaceItemInObjectCaseSensitive(obj, key, n);
 	else
 		cJSON_AddItemToObject(obj, key, n);
@@ -648,7 +652,7 @@ static void meta_apply(cJSON *m, int64_t seq, int64_t ts, gs_session_event_type 
 	default:
 		break;
 	}
-	meta_totals(m);
+	/* meta_totals() runs once after a batch of events, not here. */
 }
 
 /* ---- validation of event data ------------------------------------------ */
