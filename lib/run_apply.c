@@ -386,19 +386,17 @@ int gs_run_apply_many(gs_buf *out, int *skipped, const char *doc, size_t len, co
 	body_off = (size_t)(body - bytes);
 	point = insertion_point(&found, body, body_len);
 	error = GS_ERROR;
+	if (body_off + point > 0 && bytes[body_off + point - 1] != '\n' && gs_buf_puts(&ins, "\n") < 0)
+		goto done; /* e.g. a closing '---' without a line end */
 	if (!found) {
 		/* A new section at the end: make sure it starts on a fresh line
 		 * after a blank one. */
-		if (body_len && body[body_len - 1] != '\n' && gs_buf_puts(&ins, "\n") < 0)
-			goto done;
 		if (body_len && !(body_len >= 2 && body[body_len - 2] == '\n') &&
 		    !(body_len >= 3 && !memcmp(body + body_len - 3, "\n\r\n", 3)) &&
 		    gs_buf_puts(&ins, "\n") < 0)
 			goto done;
 		if (gs_buf_puts(&ins, GS_RUN_HEADING "\n") < 0)
 			goto done;
-	} else if (point > 0 && body[point - 1] != '\n' && gs_buf_puts(&ins, "\n") < 0) {
-		goto done;
 	}
 	if (gs_buf_put(&ins, blocks.ptr, blocks.size) < 0)
 		goto done;

@@ -553,6 +553,32 @@ static void test_run_check_reports_and_fixes_drift(void **state)
 	gs_buf_dispose(&tampered);
 }
 
+static void test_run_apply_handles_documents_without_final_line_end(void **state)
+{
+	static const char *docs[] = { "---\nid: 1\n---", "---\nid: 1\n---\nBody", "",
+				      "Just text", "---\nid: 1\n---\n## Run stats" };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		gs_run r, *back = NULL;
+		size_t n = 0;
+		char *out;
+
+		sample(&r, "run_e");
+		out = apply(docs[i], &r, 0);
+		if (!strstr(out, "\n## Run stats\n\n### Run 2026-03-15 12:00 UTC"))
+			fail_msg("case %zu: %s", i, out);
+		assert_int_equal(gs_run_parse_body(&back, &n, out, strlen(out)), 0);
+		assert_int_equal(n, 1);
+		assert_null(strstr(out, "---## Run"));
+		assert_null(strstr(out, "Body## Run"));
+		gs_run_free_array(back, n);
+		gs_run_dispose(&r);
+		free(out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -576,6 +602,7 @@ int main(void)
 		cmocka_unit_test(test_run_apply_refuses_bad_frontmatter_and_totals),
 		cmocka_unit_test(test_run_apply_many_skips_repeated_ids_in_one_batch),
 		cmocka_unit_test(test_run_check_reports_and_fixes_drift),
+		cmocka_unit_test(test_run_apply_handles_documents_without_final_line_end),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
