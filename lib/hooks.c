@@ -1813,7 +1813,23 @@ int gs_hooks_post_merge(gs_buf *warn, gs_repo *r, int squash)
 	git_index_free(index);
 	git_tree_free(old_tree);
 	git_tree_free(new_tree);
-	flush_spool(warn, r);
+
+	/*
+	 * git runs post-merge before it removes MERGE_HEAD, and the store will
+	 * not commit to the checked-out branch while a merge looks unfinished:
+	 * then the records wait for `git stats flush` (a fast-forward, or a
+	 * dedicated ref, flushes here).
+	 */
+	if (gs_repo_target_is_head(r) == 1 && git_repository_state(repo) != GIT_REPOSITORY_STATE_NONE) {
+		size_t n = 0;
+
+		if (gs_spool_count(&n, r) == 0 && n)
+			gs_buf_printf(warn, "%zu spooled record%s wait%s until git has finished the merge; run 'git stats flush'\n",
+				      n, n == 1 ? "" : "s", n == 1 ? "s" : "");
+	} else {
+		flush_spool(warn, r);
+	}
+	gs_error_clear();
 	return 0;
 }
 

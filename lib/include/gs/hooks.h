@@ -161,7 +161,10 @@ int gs_hooks_post_commit(gs_buf *warn, gs_repo *r);
 /*
  * post-merge: verify the issue files the merge changed (ORIG_HEAD..HEAD,
  * or HEAD..index for a squash merge) and report drift between totals and
- * run blocks, one line per file in `warn`; then flush the spool.
+ * run blocks, one line per file in `warn`; then flush the spool, except
+ * onto the checked-out branch while git still shows the merge as in
+ * progress (it removes MERGE_HEAD only after this hook): then a line says
+ * the records wait for `git stats flush`.
  */
 int gs_hooks_post_merge(gs_buf *warn, gs_repo *r, int squash);
 
