@@ -106,6 +106,16 @@ test_expect_success 'an unwritable sessions directory is a clear error' '
 	grep "^git-stats: cannot create .*sessions" err
 '
 
+test_expect_success 'a log that cannot be opened for appending is a clear error' '
+	(cd repo && git stats session new >../bad) &&
+	bad=$(cat bad) &&
+	rm $S/$bad/events.jsonl && mkdir $S/$bad/events.jsonl &&
+	(cd repo && test_expect_code 1 git stats session log $bad tool.call --data "{\"tool\":\"x\"}" 2>../err) &&
+	test_line_count = 1 err &&
+	grep "^git-stats: cannot open .*events.jsonl.: Is a directory" err &&
+	rm -r $S/$bad
+'
+
 test_expect_success 'a torn last line is skipped with a warning; the next append is intact' '
 	id=$(cat id) &&
 	printf "{\"session_id\":\"%s\",\"seq\":4,\"type\":\"tool.c" $id >>$S/$id/events.jsonl &&
