@@ -25,7 +25,8 @@
 
 /* --- counters ------------------------------------------------------------- */
 
-enum { C_RUNS, C_INPUT, C_OUTPUT, C_CREAD, C_CWRITE, C_ITER, C_DUR, C_COST, NCOUNTERS };
+/* In the order git-stats writes them (gs_run_apply), which is also the order keys new since the base are re-added in. */
+enum { C_RUNS, C_INPUT, C_OUTPUT, C_CREAD, C_CWRITE, C_DUR, C_ITER, C_COST, NCOUNTERS };
 
 /* Decimal counters are held in billionths, exact for what git-stats writes. */
 static const struct {
@@ -37,8 +38,8 @@ static const struct {
 	{ "total_output_tokens", 0 },
 	{ "total_cache_read_tokens", 0 },
 	{ "total_cache_write_tokens", 0 },
-	{ "total_iterations", 0 },
 	{ "total_duration_seconds", 1 },
+	{ "total_iterations", 0 },
 	{ "total_cost_usd", 1 },
 };
 
@@ -639,44 +640,93 @@ static int three_way_has(int b, int o, int t)
 	return o == b ? t : o;
 }
 
-static int apply_keys(side *s, const merged_keys *m)
+enum { K_RAW, K_STR, K_BLOCK };
+
+/* One managed key as every version is to carry it. */
+typedef struct {
+	const char *key;
+	int kind;
+	const char *value; /* NULL: absent from the result */
+} managed;
+
+static size_t managed_keys(managed *out, const merged_keys *m)
 {
-	size_t k;
-	int rc;
+	size_t k, n = 0;
 
 	for (k = 0; k < NCOUNTERS; k++) {
-		if (!s->has[k])
+		out[n].key = counters[k].key;
+		out[n].kind = K_RAW;
+		out[n++].value = m->has[k] ? m->text[k].ptr : NULL;
+	}
+	out[n].key = "last_model";
+	out[n].kind = K_STR;
+	out[n++].value = m->last_model;
+	out[n].key = "last_run_at";
+	out[n].kind = K_STR;
+	out[n++].value = m->last_run_at;
+	out[n].key = "agents";
+	out[n].kind = K_BLOCK;
+	out[n++].value = m->has_agents ? m->agents_yaml.ptr : NULL;
+	out[n].key = "resume_attempts";
+	out[n].kind = K_BLOCK;
+	out[n++].value = m->has_resumes ? m->resumes_yaml.ptr : NULL;
+	return n;
+}
+
+static int set_managed(gs_fm *fm, const managed *k)
+{
+	if (!k->value)
+		return gs_fm_remove(fm, k->key);
+	if (k->kind == K_RAW)
+		return gs_fm_set_raw(fm, k->key, k->value);
+	if (k->kind == K_STR)
+		return gs_fm_set_str(fm, k->key, k->value);
+	return gs_fm_set_block(fm, k->key, k->value);
+}
+
+/*
+ * Give a version the merged managed values. Keys the base has are set in
+ * place (so their lines read the same in all three versions). Keys new
+ * since the base are taken out and appended in one fixed order to both
+ * sides: two clones that added them in different orders (one recorded a
+ * run first, the other started an attempt first) then insert the same
+ * lines at the same place, which the text merge takes once.
+ */
+static int apply_keys(side *s, const side *base, const merged_keys *m)
+{
+	managed keys[NCOUNTERS + 4];
+	size_t n = managed_keys(keys, m), i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		int in_side = gs_fm_has(s->fm, keys[i].key), in_base = gs_fm_has(base->fm, keys[i].key);
+
+		if (!in_side)
 			continue;
-		rc = m->has[k] ? gs_fm_set_raw(s->fm, counters[k].key, m->text[k].ptr)
-			       : gs_fm_remove(s->fm, counters[k].key);
+		if (in_base)
+			rc = set_managed(s->fm, &keys[i]);
+		else
+			rc = gs_fm_remove(s->fm, keys[i].key);
 		if (rc < 0)
 			return rc;
 	}
-	if (s->last_run_at && (rc = m->last_run_at ? gs_fm_set_str(s->fm, "last_run_at", m->last_run_at)
-						  : gs_fm_remove(s->fm, "last_run_at")) < 0)
-		return rc;
-	if (s->last_model && (rc = m->last_model ? gs_fm_set_str(s->fm, "last_model", m->last_model)
-						: gs_fm_remove(s->fm, "last_model")) < 0)
-		return rc;
-	if (s->has_agents && (rc = m->has_agents ? gs_fm_set_block(s->fm, "agents", m->agents_yaml.ptr)
-						 : gs_fm_remove(s->fm, "agents")) < 0)
-		return rc;
-	if (s->has_resumes &&
-	    (rc = m->has_resumes ? gs_fm_set_block(s->fm, "resume_attempts", m->resumes_yaml.ptr)
-				 : gs_fm_remove(s->fm, "resume_attempts")) < 0)
-		return rc;
+	if (s == base)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (keys[i].value && !gs_fm_has(base->fm, keys[i].key) && (rc = set_managed(s->fm, &keys[i])) < 0)
+			return rc;
 	return 0;
 }
 
 /* The version as text for git_merge_file: merged keys in, run blocks out. */
-static int reduced_text(gs_buf *out, side *s, const merged_keys *m)
+static int reduced_text(gs_buf *out, side *s, const side *base, const merged_keys *m)
 {
 	const char *doc, *body;
 	size_t dlen, blen, pos, i;
 	int rc;
 
 	gs_buf_clear(out);
-	if ((rc = apply_keys(s, m)) < 0)
+	if ((rc = apply_keys(s, base, m)) < 0)
 		return rc;
 	gs_fm_bytes(&doc, &dlen, s->fm);
 	gs_fm_body(&body, &blen, s->fm);
@@ -853,8 +903,8 @@ int gs_merge_issue(gs_buf *out, gs_merge_info *info, const char *base, size_t ba
 		info->runs++;
 	}
 
-	if ((rc = reduced_text(&rb, &sb, &m)) < 0 || (rc = reduced_text(&ro, &so, &m)) < 0 ||
-	    (rc = reduced_text(&rt, &st, &m)) < 0) {
+	if ((rc = reduced_text(&rb, &sb, &sb, &m)) < 0 || (rc = reduced_text(&ro, &so, &sb, &m)) < 0 ||
+	    (rc = reduced_text(&rt, &st, &sb, &m)) < 0) {
 		error = rc;
 		goto done;
 	}

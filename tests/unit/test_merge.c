@@ -659,6 +659,45 @@ static void test_merge_user_text_after_the_runs_stays_after_them(void **state)
 	gs_merge_info_dispose(&info);
 }
 
+static void test_merge_keys_added_in_different_orders_do_not_conflict(void **state)
+{
+	gs_buf b = GS_BUF_INIT, o = GS_BUF_INIT, t = GS_BUF_INIT, out = GS_BUF_INIT;
+	gs_agents ao, at, am;
+	gs_merge_info info;
+
+	(void)state;
+	gs_merge_info_init(&info);
+	gs_agents_init(&ao);
+	gs_agents_init(&at);
+	gs_agents_init(&am);
+	gs_buf_puts(&b, base_doc);
+	/* Ours records a run, then an agent starts; theirs the other way round. */
+	gs_buf_set(&o, b.ptr, b.size);
+	record(&o, "o1");
+	assert_int_equal(gs_agents_start(&ao, "recon", T0, NULL), 0);
+	set_agents(&o, &ao);
+	gs_buf_set(&t, b.ptr, b.size);
+	assert_int_equal(gs_agents_start(&at, "report", T0 + 1000, NULL), 0);
+	set_agents(&t, &at);
+	record(&t, "t1");
+	assert_true(strstr(o.ptr, "run_count") < strstr(o.ptr, "agents:"));
+	assert_true(strstr(t.ptr, "agents:") < strstr(t.ptr, "run_count"));
+	merge(&out, &info, &b, &o, &t);
+	assert_false(info.conflict);
+	assert_int_equal(get_i64(&out, "run_count"), 2);
+	get_agents(&am, &out);
+	assert_int_equal(am.n, 2);
+	assert_clean(&out);
+	gs_agents_dispose(&ao);
+	gs_agents_dispose(&at);
+	gs_agents_dispose(&am);
+	gs_buf_dispose(&b);
+	gs_buf_dispose(&o);
+	gs_buf_dispose(&t);
+	gs_buf_dispose(&out);
+	gs_merge_info_dispose(&info);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -679,6 +718,7 @@ int main(void)
 		cmocka_unit_test(test_merge_resume_records_union),
 		cmocka_unit_test(test_merge_file_added_on_both_sides),
 		cmocka_unit_test(test_merge_user_text_after_the_runs_stays_after_them),
+		cmocka_unit_test(test_merge_keys_added_in_different_orders_do_not_conflict),
 	};
 	int rc;
 
