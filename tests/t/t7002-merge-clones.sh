@@ -114,4 +114,17 @@ test_expect_success 'resolving the title leaves totals that verify' '
 	 git stats verify >/dev/null && test "$(fm 1 title)" = "Parser drops YAML comments")
 '
 
+test_expect_success 'attempts made in both clones are all kept' '
+	(cd b && git push -q origin main) && (cd a && git pull -q --no-edit origin main) &&
+	(cd a && git stats attempt start 2 --agent recon >/dev/null &&
+	 git stats attempt end 2 --agent recon --success --cost 1.5 >/dev/null &&
+	 record_runs 1 600 && git push -q origin main) &&
+	(cd b && record_runs 1 700 && git stats attempt start 2 --agent report >/dev/null &&
+	 git stats attempt end 2 --agent report --failed --cost 0.5 --error "timed out" >/dev/null &&
+	 git pull -q --no-edit origin main 2>err && test ! -s err &&
+	 git stats show 2 --json >show &&
+	 grep "\"recon\"" show && grep "\"report\"" show && grep "timed out" show &&
+	 test "$(fm 2 run_count)" = 26 && git stats verify >/dev/null)
+'
+
 test_done
