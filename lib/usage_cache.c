@@ -6,16 +6,28 @@
 #include "usage_cache.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #define MAGIC "GSUSAGEC"
 #define BOM 0x01020304u
 #define HEADER_SIZE 48
-#define ENTRY_SIZE 28
+#define ENTRY_SIZE 32
 #define RUN_SIZE 72
+
+/* Runs are used in place in the mapped file: the struct is the record. */
+_Static_assert(sizeof(gs_usage_cache_run) == RUN_SIZE, "run record size");
+_Static_assert(offsetof(gs_usage_cache_run, model) == 56 &&
+		       offsetof(gs_usage_cache_run, provider) == 60 &&
+		       offsetof(gs_usage_cache_run, session) == 64 &&
+		       offsetof(gs_usage_cache_run, flags) == 68,
+	       "run record layout");
 /* A report over 10,000 issues x 20 runs makes ~14 MB; refuse absurd files. */
 #define FILE_LIMIT ((size_t)1 << 31)
 
@@ -23,7 +35,8 @@ struct entry {
 	unsigned char oid[20];
 	uint32_t issue;
 	uint32_t nruns;
-	size_t first;
+	size_t first; /* index into the mapped runs, or into `runs` when added */
+	int mapped;
 	int used;
 };
 
@@ -33,8 +46,12 @@ struct gs_usage_cache {
 	uint32_t *slots; /* entry index + 1, 0 = free; cap is a power of two */
 	size_t cap;
 
-	gs_usage_cache_run *runs;
+	gs_usage_cache_run *runs; /* runs added since the load */
 	size_t nruns, aruns;
+
+	void *map; /* the cache file, mapped read-only; its runs are used in place */
+	size_t map_size;
+	const gs_usage_cache_run *map_runs;
 
 	gs_buf arena;     /* NUL-terminated strings back to back; id 0 is "" at 0 */
 	uint32_t *stroff; /* id -> offset in arena */
@@ -174,6 +191,8 @@ void gs_usage_cache_free(gs_usage_cache *c)
 	free(c->entries);
 	free(c->slots);
 	free(c->runs);
+	if (c->map)
+		munmap(c->map, c->map_size);
 	gs_buf_dispose(&c->arena);
 	free(c->stroff);
 	free(c->strslots);
@@ -188,6 +207,11 @@ static int reset(gs_usage_cache *c)
 	c->n = 0;
 	c->nruns = 0;
 	c->nstr = 0;
+	if (c->map)
+		munmap(c->map, c->map_size);
+	c->map = NULL;
+	c->map_size = 0;
+	c->map_runs = NULL;
 	gs_buf_clear(&c->arena);
 	free(c->strslots);
 	c->strslots = NULL;
@@ -273,14 +297,14 @@ int gs_usage_cache_get(gs_usage_cache *c, const unsigned char *oid, uint32_t *is
 		return 0;
 	e->used = 1;
 	*issue_id = e->issue;
-	*runs = c->runs + e->first;
+	*runs = (e->mapped ? c->map_runs : c->runs) + e->first;
 	*nruns = e->nruns;
 	return 1;
 }
 
 /* Append an entry without touching `dirty` (shared by load and put). */
 static int add_entry(gs_usage_cache *c, const unsigned char *oid, uint32_t issue, size_t first,
-		     uint32_t nruns)
+		     uint32_t nruns, int mapped)
 {
 	struct entry *e;
 	size_t k;
@@ -296,6 +320,7 @@ static int add_entry(gs_usage_cache *c, const unsigned char *oid, uint32_t issue
 	e->issue = issue;
 	e->first = first;
 	e->nruns = nruns;
+	e->mapped = mapped;
 	e->used = 0;
 	if (c->n * 2 > c->cap)
 		return entry_rehash(c, c->cap * 2);
@@ -324,7 +349,7 @@ int gs_usage_cache_put(gs_usage_cache *c, const unsigned char *oid, uint32_t iss
 	if (nruns)
 		memcpy(c->runs + first, runs, nruns * sizeof(*runs));
 	c->nruns += nruns;
-	if (add_entry(c, oid, issue_id, first, (uint32_t)nruns) < 0)
+	if (add_entry(c, oid, issue_id, first, (uint32_t)nruns, 0) < 0)
 		return GS_ERROR;
 	c->entries[c->n - 1].used = 1;
 	c->dirty = 1;
@@ -359,11 +384,20 @@ static size_t pow2_at_least(size_t n)
 	return p;
 }
 
-/* Parse the whole image; 1 when it checks out, 0 when it does not. */
+static size_t pad8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+/*
+ * Check the mapped image and index it; 1 when it checks out, 0 when it
+ * does not. Strings are copied (they are few); runs stay in the image.
+ */
 static int parse(gs_usage_cache *c, const unsigned char *p, size_t size, int *oom_out)
 {
 	uint64_t nstr, sbytes, nent, nruns, off, i, sum = 0;
-	const unsigned char *s, *ents, *runs;
+	const unsigned char *s, *ents;
+	const gs_usage_cache_run *runs;
 	size_t rest;
 
 	*oom_out = 0;
@@ -377,14 +411,16 @@ static int parse(gs_usage_cache *c, const unsigned char *p, size_t size, int *oo
 	nent = rd64(p + 32);
 	nruns = rd64(p + 40);
 	rest = size - HEADER_SIZE - 8;
-	if (sbytes > rest || nent > (rest - sbytes) / ENTRY_SIZE ||
-	    nruns > (rest - sbytes - nent * ENTRY_SIZE) / RUN_SIZE ||
-	    sbytes + nent * ENTRY_SIZE + nruns * RUN_SIZE != rest || nstr == 0 || nstr > sbytes ||
-	    sbytes >= UINT32_MAX || nent >= UINT32_MAX - 1)
+	if (sbytes == 0 || sbytes >= UINT32_MAX || pad8((size_t)sbytes) > rest ||
+	    nent > (rest - pad8((size_t)sbytes)) / ENTRY_SIZE ||
+	    nruns > (rest - pad8((size_t)sbytes) - nent * ENTRY_SIZE) / RUN_SIZE ||
+	    pad8((size_t)sbytes) + nent * ENTRY_SIZE + nruns * RUN_SIZE != rest || nstr == 0 ||
+	    nstr > sbytes || nent >= UINT32_MAX - 1)
 		return 0;
 	s = p + HEADER_SIZE;
-	ents = s + sbytes;
-	runs = ents + nent * ENTRY_SIZE;
+	ents = s + pad8((size_t)sbytes);
+	/* 8-aligned: the map is page-aligned and every section a multiple of 8. */
+	runs = (const gs_usage_cache_run *)(const void *)(ents + nent * ENTRY_SIZE);
 
 	/* Strings: exactly nstr NUL-terminated ones, the first empty. */
 	if (s[0] != '\0' || s[sbytes - 1] != '\0')
@@ -403,64 +439,72 @@ static int parse(gs_usage_cache *c, const unsigned char *p, size_t size, int *oo
 	if (str_rehash(c, pow2_at_least((size_t)nstr * 2)) < 0)
 		goto nomem;
 
-	/* Entries, then runs in entry order. */
 	if (entry_rehash(c, pow2_at_least((size_t)nent * 2)) < 0 ||
-	    reserve((void **)&c->entries, &c->a, (size_t)nent, sizeof(struct entry)) < 0 ||
-	    reserve((void **)&c->runs, &c->aruns, (size_t)nruns, sizeof(gs_usage_cache_run)) < 0)
+	    reserve((void **)&c->entries, &c->a, (size_t)nent, sizeof(struct entry)) < 0)
 		goto nomem;
 	for (i = 0; i < nent; i++) {
 		const unsigned char *e = ents + i * ENTRY_SIZE;
 		uint32_t issue = rd32(e + 20), n = rd32(e + 24);
 
-		if (issue >= nstr || n > nruns - sum || find(c, e))
+		if (issue >= nstr || n > nruns - sum || rd32(e + 28) != 0 || find(c, e))
 			return 0;
-		if (add_entry(c, e, issue, (size_t)sum, n) < 0)
+		if (add_entry(c, e, issue, (size_t)sum, n, 1) < 0)
 			goto nomem;
 		sum += n;
 	}
 	if (sum != nruns)
 		return 0;
-	for (i = 0; i < nruns; i++) {
-		const unsigned char *r = runs + i * RUN_SIZE;
-		gs_usage_cache_run *o = &c->runs[i];
-
-		memcpy(&o->started_at_ms, r, 8);
-		memcpy(&o->input_tokens, r + 8, 8);
-		memcpy(&o->output_tokens, r + 16, 8);
-		memcpy(&o->cache_read_tokens, r + 24, 8);
-		memcpy(&o->cache_write_tokens, r + 32, 8);
-		memcpy(&o->duration_ms, r + 40, 8);
-		memcpy(&o->cost_nanos, r + 48, 8);
-		o->model = rd32(r + 56);
-		o->provider = rd32(r + 60);
-		o->session = rd32(r + 64);
-		o->flags = rd32(r + 68);
-		if (o->model >= nstr || o->provider >= nstr || o->session >= nstr)
+	/* Every string id must name a string: the checksum guards against
+	 * damage, this against a file written wrong. */
+	for (i = 0; i < nruns; i++)
+		if (runs[i].model >= nstr || runs[i].provider >= nstr || runs[i].session >= nstr)
 			return 0;
-	}
-	c->nruns = (size_t)nruns;
+	c->map_runs = runs;
 	return 1;
 nomem:
 	*oom_out = 1;
 	return 0;
 }
 
+/* Map the file at `path`; NULL (silently) when there is none to map. */
+static void *map_file(size_t *size, const char *path)
+{
+	struct stat st;
+	void *p;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < HEADER_SIZE + 8 ||
+	    (uint64_t)st.st_size > FILE_LIMIT) {
+		close(fd);
+		return NULL;
+	}
+	*size = (size_t)st.st_size;
+	/* MAP_POPULATE: one read-ahead instead of a page fault per 4 KiB. */
+	p = mmap(NULL, *size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	close(fd);
+	return p == MAP_FAILED ? NULL : p;
+}
+
 int gs_usage_cache_load(gs_usage_cache *c, int *loaded, const char *path)
 {
-	gs_buf img = GS_BUF_INIT;
-	int ok = 0, nomem = 0, error;
+	size_t size = 0;
+	void *map = map_file(&size, path);
+	int ok = 0, nomem = 0, exists = access(path, F_OK) == 0;
 
 	*loaded = 0;
-	error = gs_file_read(&img, path, FILE_LIMIT);
-	if (error == 0)
-		ok = parse(c, (const unsigned char *)img.ptr, img.size, &nomem);
-	gs_buf_dispose(&img);
+	if (map) {
+		c->map = map;
+		c->map_size = size;
+		ok = parse(c, map, size, &nomem);
+	}
 	if (nomem)
 		return GS_ERROR;
 	if (!ok) {
 		/* Missing, unreadable or corrupt: start over, silently. */
 		gs_error_clear();
-		c->dirty = error == 0; /* a bad file gets rewritten even if nothing new */
+		c->dirty = exists; /* a bad file gets rewritten even if nothing new */
 		return reset(c);
 	}
 	*loaded = 1;
@@ -530,9 +574,12 @@ int gs_usage_cache_save(gs_usage_cache *c, const char *path)
 				ids[0] = e->issue;
 				k = 1;
 			} else {
-				ids[0] = c->runs[e->first + j - 1].model;
-				ids[1] = c->runs[e->first + j - 1].provider;
-				ids[2] = c->runs[e->first + j - 1].session;
+				const gs_usage_cache_run *r =
+					(e->mapped ? c->map_runs : c->runs) + e->first + j - 1;
+
+				ids[0] = r->model;
+				ids[1] = r->provider;
+				ids[2] = r->session;
 				k = 3;
 			}
 			while (k--) {
@@ -551,6 +598,7 @@ int gs_usage_cache_save(gs_usage_cache *c, const char *path)
 	    put32(&img, BOM) < 0 || put64(&img, nstr) < 0 || put64(&img, strs.size) < 0 ||
 	    put64(&img, nent) < 0 || put64(&img, nruns) < 0 ||
 	    gs_buf_put(&img, strs.ptr, strs.size) < 0 ||
+	    gs_buf_put(&img, "\0\0\0\0\0\0\0", pad8(strs.size) - strs.size) < 0 ||
 	    gs_buf_grow(&img, nent * ENTRY_SIZE + nruns * RUN_SIZE + 8) < 0)
 		goto done;
 	for (i = 0; i < c->n; i++) {
@@ -559,7 +607,7 @@ int gs_usage_cache_save(gs_usage_cache *c, const char *path)
 		if (prune && !e->used)
 			continue;
 		if (gs_buf_put(&img, e->oid, 20) < 0 || put32(&img, remap[e->issue]) < 0 ||
-		    put32(&img, e->nruns) < 0)
+		    put32(&img, e->nruns) < 0 || put32(&img, 0) < 0)
 			goto done;
 	}
 	for (i = 0; i < c->n; i++) {
@@ -568,7 +616,7 @@ int gs_usage_cache_save(gs_usage_cache *c, const char *path)
 		if (prune && !e->used)
 			continue;
 		for (j = 0; j < e->nruns; j++) {
-			const gs_usage_cache_run *r = &c->runs[e->first + j];
+			const gs_usage_cache_run *r = (e->mapped ? c->map_runs : c->runs) + e->first + j;
 			int64_t v[7] = { r->started_at_ms,   r->input_tokens,       r->output_tokens,
 					 r->cache_read_tokens, r->cache_write_tokens, r->duration_ms,
 					 r->cost_nanos };

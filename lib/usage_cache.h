@@ -5,15 +5,17 @@
  * (GS_USAGE_CACHE_VERSION) invalidates the file. Private to libgitstats.
  *
  * File layout (native byte order; a file from another machine fails the
- * byte-order check and is rebuilt):
+ * byte-order check and is rebuilt). Every section starts 8-aligned, so the
+ * file is mapped and its runs are used in place, without copying:
  *
  *   magic "GSUSAGEC", u32 version, u32 byte-order mark 0x01020304,
  *   u64 nstrings, u64 string_bytes, u64 nentries, u64 nruns,
- *   strings  string_bytes bytes of NUL-terminated strings, id 0 is ""
- *   entries  nentries x (20-byte blob id, u32 issue-id string, u32 nruns)
- *   runs     nruns x (7 x i64, u32 model, u32 provider, u32 session,
- *            u32 flags),
- *            in entry order
+ *   strings  string_bytes bytes of NUL-terminated strings, id 0 is "",
+ *            zero-padded to a multiple of 8
+ *   entries  nentries x (20-byte blob id, u32 issue-id string, u32 nruns,
+ *            u32 zero)
+ *   runs     nruns x gs_usage_cache_run (7 x i64, u32 model, u32 provider,
+ *            u32 session, u32 flags), in entry order
  *   u64 checksum of everything before it
  *
  * Anything that does not check out (short, wrong magic or version, bad
@@ -26,7 +28,7 @@
 #include "gs/common.h"
 
 /* Bump when the run summaries or how they are parsed change. */
-#define GS_USAGE_CACHE_VERSION 1u
+#define GS_USAGE_CACHE_VERSION 2u
 
 #define GS_USAGE_RUN_SUCCESS 1u
 #define GS_USAGE_RUN_COST_KNOWN 2u
@@ -53,7 +55,8 @@ int gs_usage_cache_new(gs_usage_cache **out);
 void gs_usage_cache_free(gs_usage_cache *c);
 
 /*
- * Read the cache file at `path` in one go. A missing, corrupt or foreign
+ * Map the cache file at `path` (kept mapped until gs_usage_cache_free;
+ * runs are read in place) and check it whole. A missing, corrupt or foreign
  * file leaves the cache empty and still returns 0 (*loaded says which):
  * a cache is never a reason to fail a report. Negative only when out of
  * memory. Call on an empty cache.
