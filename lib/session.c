@@ -537,7 +537,7 @@ static void meta_apply(cJSON *m, int64_t seq, int64_t ts, gs_session_event_type 
 	cJSON *sub;
 
 	add_num(m, "event_count", 1);
-	if (seq > gs_session__num(m, "last_seq"))
+	if ((double)seq > gs_session__num(m, "last_seq"))
 		set_num(m, "last_seq", (double)seq);
 	if (get_time(m, "first_event_at") < 0)
 		set_time(m, "first_event_at", ts);
@@ -1205,6 +1205,11 @@ int gs_session_append(int64_t *out_seq, int64_t *out_ts_ms, gs_buf *out_line,
 	}
 	if (tail_seq(&seq, &torn, fd, st.st_size, path.ptr) < 0)
 		goto done;
+	if (seq >= INT64_MAX - 1) {
+		gs_error_set("'%s': seq would pass %lld", path.ptr, (long long)INT64_MAX);
+		error = GS_EOVERFLOW;
+		goto done;
+	}
 	seq++;
 	ts = gs_time_now_ms();
 	gs_time_format(ts_text, ts, 1);
@@ -1326,7 +1331,7 @@ static int fast_split(int64_t *seq, const char **type, size_t *type_len, const c
 	if (end - p < (ptrdiff_t)sizeof(p4) || memcmp(p, p4, sizeof(p4) - 1))
 		return -1;
 	p += sizeof(p4) - 1;
-	for (q = p; q < end && *q != '"' && q - p < GS_TIME_BUFSZ; q++)
+	for (q = p; q < end && *q != '"' && q - p < GS_TIME_BUFSZ - 1; q++)
 		;
 	if (q >= end || *q != '"')
 		return -1;

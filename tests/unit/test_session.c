@@ -285,6 +285,27 @@ static void test_session_torn_last_line_is_skipped_with_a_warning(void **state)
 	free(c.seen);
 }
 
+static void test_session_reader_survives_an_overlong_timestamp(void **state)
+{
+	char id[GS_SESSION_ID_BUFSZ], path[256];
+	struct seq_check c = { NULL, 10, 0, 0 };
+	FILE *f;
+
+	(void)state;
+	new_session(id);
+	snprintf(path, sizeof(path), "%s/%s/events.jsonl", sdir, id);
+	f = fopen(path, "w");
+	/* found by fuzz_session: a 32-byte ts overflowed the parse buffer */
+	fprintf(f, "{\"session_id\":\"%s\",\"seq\":1,\"type\":\"tool.call\","
+		   "\"ts\":\"2026-03-15T12:00:00.000000000000Z\",\"data\":{\"tool\":\"x\"}}\n", id);
+	fclose(f);
+	c.seen = calloc(11, 1);
+	warnings = 0;
+	assert_int_equal(gs_session_read(sdir, id, GS_SESSION_EV_ALL, seq_cb, &c, count_warning, NULL), 0);
+	assert_int_equal(c.count, 1); /* the slow path parses it */
+	free(c.seen);
+}
+
 static void test_session_resolve_exact_prefix_ambiguous_latest(void **state)
 {
 	char a[GS_SESSION_ID_BUFSZ], b[GS_SESSION_ID_BUFSZ], out[GS_SESSION_ID_BUFSZ];
@@ -592,6 +613,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_session_seq_survives_a_last_line_longer_than_the_tail_window, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_4_processes_x_500_appends_keep_every_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_torn_last_line_is_skipped_with_a_warning, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_session_reader_survives_an_overlong_timestamp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_resolve_exact_prefix_ambiguous_latest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_bad_input_is_rejected_and_nothing_written, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_unwritable_sessions_dir_is_a_clear_error, setup, teardown),
