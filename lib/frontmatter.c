@@ -331,21 +331,31 @@ static int yaml_index(gs_fm *fm, int ascii)
 	keystack ks;
 	const char *d = fm->doc.ptr;
 	gs_fm__entry *cur = NULL;
-	size_t depth = 0, flow_depth = 0, last_end = 0;
-	int error = GS_EPARSE, have_ev = 0, docs = 0, done = 0, root_seen = 0;
+	size_t depth = 0, flow_depth = 0, last_end = 0, off = fm->content_off;
+	int error = GS_EPARSE, have_ev = 0, docs = 0, done = 0;
 
 	memset(&ks, 0, sizeof(ks));
 	if (!yaml_parser_initialize(&parser)) {
 		gs_error_set("out of memory");
 		return GS_ERROR;
 	}
-	if (posmap_init(&map, d + fm->content_off, fm->content_end - fm->content_off,
-			fm->content_off, ascii) < 0) {
+	/*
+	 * libyaml reads a BOM at the start of its input as an encoding mark
+	 * and does not count it in its marks; feed it what follows instead.
+	 * UTF-16 marks would switch it to an encoding our offsets cannot map.
+	 */
+	if (fm->content_end - fm->content_off >= 2 &&
+	    ((d[off] == '\xFF' && d[off + 1] == '\xFE') || (d[off] == '\xFE' && d[off + 1] == '\xFF'))) {
+		error = gs_fm__parse_error(fm, fm->content_line, "UTF-16 is not supported");
+		goto done;
+	}
+	if (fm->content_end - off >= 3 && !memcmp(d + off, "\xEF\xBB\xBF", 3))
+		off += 3;
+	if (posmap_init(&map, d + off, fm->content_end - off, off, ascii) < 0) {
 		error = GS_ERROR;
 		goto done;
 	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)d + fm->content_off,
-				     fm->content_end - fm->content_off);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)d + off, fm->content_end - off);
 	while (!done) {
 		size_t s, e, line;
 
@@ -410,7 +420,6 @@ static int yaml_index(gs_fm *fm, int ascii)
 					goto done;
 				}
 				fm->root_flow = flow;
-				root_seen = 1;
 			} else if (depth == 1) {
 				if (!cur) {
 					error = gs_fm__parse_error(fm, line, "a key that is a collection is not supported");
@@ -528,7 +537,6 @@ static int yaml_index(gs_fm *fm, int ascii)
 		yaml_event_delete(&ev);
 		have_ev = 0;
 	}
-	(void)root_seen;
 	for (size_t i = 0; i < fm->n; i++) {
 		gs_fm__entry *k = &fm->e[i];
 		size_t last = k->val_end > k->sep_end ? k->val_end - 1 : k->sep_end - 1;

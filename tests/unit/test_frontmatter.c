@@ -240,6 +240,9 @@ static const struct fm_case cases[] = {
 	{ "a comment glued to the old value is kept apart from a scalar", SET_STR,
 	  FM "as: [x]# 2\n---\n", "as", "v", FM "as: v # 2\n---\n" },
 
+	{ "a BOM at the start of the frontmatter content keeps offsets right", SET_STR,
+	  FM BOM "te: x\n---\n", "te", "yy", FM BOM "te: yy\n---\n" },
+
 	/* --- removing --------------------------------------------------------- */
 	{ "removing a key removes its nested lines and nothing else", REMOVE,
 	  FM "a: 1\nb:\n  c: 1\n  d:\n    - 2\n# keep\ne: 3\n---\n", "b", NULL, FM "a: 1\n# keep\ne: 3\n---\n" },
@@ -296,6 +299,8 @@ static const struct fm_case cases[] = {
 	  NULL, GS_EPARSE, "at line 1: no closing" },
 	{ "a lone carriage return in the frontmatter is an error", PARSE_ERR, FM "a: 1\rb: 2\n---\n", NULL,
 	  NULL, NULL, GS_EPARSE, "carriage return" },
+	{ "a UTF-16 frontmatter is an error", PARSE_ERR, FM "\xFF\xFE" "a\n---\n", NULL, NULL, NULL, GS_EPARSE,
+	  "UTF-16" },
 	{ "invalid UTF-8 in the frontmatter is an error", PARSE_ERR, FM "a: \xFF\n---\n", NULL, NULL, NULL,
 	  GS_EPARSE, "line 2" },
 };
