@@ -950,7 +950,9 @@ static int meta_refresh(cJSON **out, const char *sessions_dir, const char *id)
 	if (stat(path.ptr, &st) == 0)
 		size = st.st_size;
 	off = (off_t)gs_session__num(meta, "log_size");
-	if (off > size) { /* the log was truncated or replaced: start over */
+	/* Start over when the log was truncated or replaced, or when the
+	 * metadata does not say how much of the log it covers. */
+	if (off > size || !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(meta, "log_size"))) {
 		cJSON *again = meta_restart(id, meta);
 
 		cJSON_Delete(meta);
