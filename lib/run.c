@@ -584,6 +584,9 @@ int gs_run_parse_body(gs_run **runs, size_t *n, const char *text, size_t len)
 
 	*runs = NULL;
 	*n = 0;
+	/* A UTF-8 BOM belongs to the file, not to its first line. */
+	if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
+		p += 3;
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		const char *le = eol ? eol : end;

@@ -133,6 +133,15 @@ static void test_run_parse_finds_blocks_among_user_text(void **state)
 	assert_string_equal(back[0].run_id, "run_a");
 	assert_string_equal(back[1].run_id, "run_c");
 	gs_run_free_array(back, n);
+	/* a BOM before a block on the first line does not hide it */
+	gs_buf_clear(&b);
+	gs_buf_puts(&b, "\xef\xbb\xbf");
+	gs_run_json_format(&b, &a);
+	gs_buf_splice(&b, 3, 0, "<!-- git-stats:run ", 19);
+	gs_buf_puts(&b, " -->\n");
+	assert_int_equal(gs_run_parse_body(&back, &n, b.ptr, b.size), 0);
+	assert_int_equal(n, 1);
+	gs_run_free_array(back, n);
 	gs_run_dispose(&a);
 	gs_run_dispose(&c);
 	gs_buf_dispose(&b);
