@@ -482,6 +482,34 @@ static void print_json_result(const gs_run *runs, size_t n, const int *status, c
 	cJSON_Delete(o);
 }
 
+/* Runs without a price are reported, never counted as $0. */
+static void print_unknown_costs(const gs_run *runs, size_t n, const int *status)
+{
+	const char *models[3];
+	size_t i, j, unknown = 0, nm = 0, more = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *m = runs[i].model ? runs[i].model : "(no model)";
+		if (status[i] == GS_RUN_DUPLICATE || runs[i].cost_known)
+			continue;
+		unknown++;
+		for (j = 0; j < nm && strcmp(models[j], m); j++)
+			;
+		if (j < nm)
+			continue;
+		if (nm < 3)
+			models[nm++] = m;
+		else
+			more = 1;
+	}
+	if (!unknown)
+		return;
+	printf("%zu run%s with unknown cost (", unknown, unknown == 1 ? "" : "s");
+	for (j = 0; j < nm; j++)
+		printf("%s%s", j ? ", " : "", models[j]);
+	printf("%s); their issues' total_cost_usd is omitted\n", more ? ", ..." : "");
+}
+
 static int cmp_paths(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -547,6 +575,7 @@ static void print_text_result(const gs_run *runs, size_t n, const int *status, c
 		printf(" (%zu already recorded)", dups);
 	putchar('\n');
 	gs_buf_dispose(&b);
+	print_unknown_costs(runs, n, status);
 }
 
 int cmd_record(int argc, char **argv)

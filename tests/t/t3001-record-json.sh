@@ -129,6 +129,14 @@ test_expect_success '--batch names the line of a bad record' '
 	grep "b4.jsonl:1: the run names no .issue." err
 '
 
+test_expect_success '--batch reports runs with an unknown cost' '
+	cd repo &&
+	printf "{\"issue\":\"2\",\"input_tokens\":1,\"model\":\"acme-1\",\"run_id\":\"u-1\"}\n{\"issue\":\"2\",\"input_tokens\":1,\"model\":\"gpt-4o\",\"run_id\":\"u-2\"}\n" >../b5.jsonl &&
+	git stats record --batch ../b5.jsonl >out &&
+	grep "^1 run with unknown cost (acme-1); their issues. total_cost_usd is omitted$" out &&
+	test_must_fail git stats fm get issues/2.md total_cost_usd
+'
+
 test_expect_success '--batch rejects an <issue> argument and run flags' '
 	cd repo &&
 	test_expect_code 2 git stats record 1 --batch ../batch.jsonl &&
