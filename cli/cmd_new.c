@@ -50,7 +50,7 @@ static int new_txn(gs_txn *t, void *payload)
 	} else {
 		int64_t next;
 
-		error = gs_issue_next_id(&next, gs_repo_git(r), gs_txn_tree(t), gs_repo_issues_dir(r));
+		error = gs_txn_next_id(&next, t);
 		if (error < 0)
 			return error;
 		snprintf(c->id, sizeof(c->id), "%" PRId64, next);

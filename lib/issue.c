@@ -5,6 +5,7 @@
  */
 #include "gs/issue.h"
 #include "gs/frontmatter.h"
+#include "issue_internal.h"
 #include "gs/store.h"
 
 #include <ctype.h>
@@ -258,11 +259,76 @@ oom:
 	return GS_ERROR;
 }
 
+/*
+ * The entries of the issues directory's tree as an array (names borrowed
+ * from `dir`). The store builds the same array from raw tree bytes it
+ * caches, so listing and resolution work on either.
+ */
+int gs_issue__ents_from_tree(gs_issue__ent **out, size_t *count, git_tree *dir)
+{
+	size_t n = dir ? git_tree_entrycount(dir) : 0;
+
+	*out = calloc(n + 1, sizeof(**out));
+	*count = 0;
+	if (!*out) {
+		gs_error_set("out of memory");
+		return GS_ERROR;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(dir, i);
+
+		(*out)[i].name = git_tree_entry_name(e);
+		(*out)[i].mode = (unsigned int)git_tree_entry_filemode(e);
+		git_oid_cpy(&(*out)[i].oid, git_tree_entry_id(e));
+	}
+	*count = n;
+	return 0;
+}
+
+/* The file's id by name, when the entry is an issue file at all. */
+static int ent_id(char *id, size_t size, const gs_issue__ent *e)
+{
+	if (e->mode != GIT_FILEMODE_BLOB && e->mode != GIT_FILEMODE_BLOB_EXECUTABLE)
+		return GS_ENOTFOUND;
+	return gs_issue_id_from_name(id, size, e->name);
+}
+
+int gs_issue__list(gs_issue_list *out, git_repository *repo, const gs_issue__ent *ents, size_t n,
+		   const char *issues_dir, unsigned int flags)
+{
+	size_t alloc = 0;
+	int error = 0;
+
+	out->entries = NULL;
+	out->count = 0;
+	/* tree entries are sorted by name, so the list comes out sorted by path */
+	for (size_t i = 0; i < n; i++) {
+		char id[GS_ISSUE_ID_MAX + 1];
+		char *fm_id = NULL;
+
+		if (ent_id(id, sizeof(id), &ents[i]) < 0)
+			continue;
+		if (flags & GS_ISSUE_READ_IDS) {
+			error = read_fm_id(&fm_id, repo, &ents[i].oid, ents[i].name);
+			if (error < 0)
+				break;
+		}
+		error = list_add(out, &alloc, issues_dir, ents[i].name, fm_id ? fm_id : id, &ents[i].oid);
+		free(fm_id);
+		if (error < 0)
+			break;
+	}
+	if (error < 0)
+		gs_issue_list_dispose(out);
+	return error;
+}
+
 int gs_issue_list_at(gs_issue_list *out, git_repository *repo, git_tree *tree,
 		     const char *issues_dir, unsigned int flags)
 {
 	git_tree *dir = NULL;
-	size_t alloc = 0;
+	gs_issue__ent *ents = NULL;
+	size_t n = 0;
 	int error;
 
 	out->entries = NULL;
@@ -270,43 +336,22 @@ int gs_issue_list_at(gs_issue_list *out, git_repository *repo, git_tree *tree,
 	error = issues_tree(&dir, repo, tree, issues_dir);
 	if (error < 0 || !dir)
 		return error;
-	/* tree entries are sorted by name, so the list comes out sorted by path */
-	for (size_t i = 0, n = git_tree_entrycount(dir); i < n; i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(dir, i);
-		char id[GS_ISSUE_ID_MAX + 1];
-		char *fm_id = NULL;
-
-		if (git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
-		    git_tree_entry_filemode(e) == GIT_FILEMODE_LINK)
-			continue;
-		if (gs_issue_id_from_name(id, sizeof(id), git_tree_entry_name(e)) < 0)
-			continue;
-		if (flags & GS_ISSUE_READ_IDS) {
-			error = read_fm_id(&fm_id, repo, git_tree_entry_id(e), git_tree_entry_name(e));
-			if (error < 0)
-				goto done;
-		}
-		error = list_add(out, &alloc, issues_dir, git_tree_entry_name(e), fm_id ? fm_id : id,
-				 git_tree_entry_id(e));
-		free(fm_id);
-		if (error < 0)
-			goto done;
-	}
-	error = 0;
-done:
-	if (error < 0)
-		gs_issue_list_dispose(out);
+	error = gs_issue__ents_from_tree(&ents, &n, dir);
+	if (error == 0)
+		error = gs_issue__list(out, repo, ents, n, issues_dir, flags);
+	free(ents);
 	git_tree_free(dir);
 	return error;
 }
 
 /* --- resolution ------------------------------------------------------ */
 
-/* "issues/1-a.md, issues/01-b.md" (at most 8, then "..."). */
-static void candidates_text(gs_buf *out, const gs_issue_list *l, const size_t *pick, size_t n)
+/* "'issues/1-a.md', 'issues/01-b.md'" (at most 8, then "and N more"). */
+static void candidates_text(gs_buf *out, const gs_issue__ent *ents, const size_t *pick, size_t n,
+			    const char *dir)
 {
 	for (size_t i = 0; i < n && i < 8; i++)
-		gs_buf_printf(out, "%s'%s'", i ? ", " : "", l->entries[pick[i]].path);
+		gs_buf_printf(out, "%s'%s/%s'", i ? ", " : "", dir, ents[pick[i]].name);
 	if (n > 8)
 		gs_buf_printf(out, " and %zu more", n - 8);
 }
@@ -329,34 +374,33 @@ static void similar_text(gs_buf *out, const gs_issue_list *l, const char *want)
 		gs_buf_printf(out, ", ... (%zu issues)", l->count);
 }
 
-int gs_issue_resolve(char **path_out, git_oid *blob_out, git_repository *repo,
-		     git_tree *tree, const char *issues_dir, const char *id)
+int gs_issue__resolve(char **path_out, git_oid *blob_out, git_repository *repo,
+		      const gs_issue__ent *ents, size_t n, const char *issues_dir, const char *id)
 {
-	gs_issue_list list = { NULL, 0 };
-	size_t *pick = NULL, npick = 0;
-	gs_buf msg = GS_BUF_INIT;
+	size_t *pick = NULL, npick = 0, nissues = 0;
+	gs_buf msg = GS_BUF_INIT, path = GS_BUF_INIT;
+	char name_id[GS_ISSUE_ID_MAX + 1];
 	int error;
 
 	*path_out = NULL;
 	error = gs_issue_id_check(id);
 	if (error < 0)
 		return error;
-	error = gs_issue_list_at(&list, repo, tree, issues_dir, 0);
-	if (error < 0)
-		return error;
-	pick = calloc(list.count + 1, sizeof(*pick));
+	pick = calloc(n + 1, sizeof(*pick));
 	if (!pick) {
 		gs_error_set("out of memory");
-		error = GS_ERROR;
-		goto done;
+		return GS_ERROR;
 	}
-	/* by file name first; a frontmatter id that disagrees drops the file */
-	for (size_t i = 0; i < list.count; i++) {
+	/* by file name first, reading no blob; a frontmatter id that disagrees drops the file */
+	for (size_t i = 0; i < n; i++) {
 		char *fm_id = NULL;
 
-		if (!gs_issue_id_equal(list.entries[i].id, id))
+		if (ent_id(name_id, sizeof(name_id), &ents[i]) < 0)
 			continue;
-		error = read_fm_id(&fm_id, repo, &list.entries[i].blob, list.entries[i].path);
+		nissues++;
+		if (!gs_issue_id_equal(name_id, id))
+			continue;
+		error = read_fm_id(&fm_id, repo, &ents[i].oid, ents[i].name);
 		if (error < 0)
 			goto done;
 		if (!fm_id || gs_issue_id_equal(fm_id, id))
@@ -365,74 +409,112 @@ int gs_issue_resolve(char **path_out, git_oid *blob_out, git_repository *repo,
 	}
 	/* no file name carries the id: the slow path reads every frontmatter */
 	if (!npick) {
-		for (size_t i = 0; i < list.count; i++) {
+		for (size_t i = 0; i < n; i++) {
 			char *fm_id = NULL;
 
-			error = read_fm_id(&fm_id, repo, &list.entries[i].blob, list.entries[i].path);
+			if (ent_id(name_id, sizeof(name_id), &ents[i]) < 0)
+				continue;
+			error = read_fm_id(&fm_id, repo, &ents[i].oid, ents[i].name);
 			if (error < 0)
 				goto done;
 			if (fm_id && gs_issue_id_equal(fm_id, id))
 				pick[npick++] = i;
-			if (fm_id) {
-				free(list.entries[i].id);
-				list.entries[i].id = fm_id;
-			}
+			free(fm_id);
 		}
 	}
 	if (npick == 1) {
-		*path_out = strdup(list.entries[pick[0]].path);
-		if (!*path_out) {
-			gs_error_set("out of memory");
+		if (gs_buf_printf(&path, "%s/%s", issues_dir, ents[pick[0]].name) < 0) {
 			error = GS_ERROR;
 			goto done;
 		}
+		*path_out = gs_buf_detach(&path);
 		if (blob_out)
-			git_oid_cpy(blob_out, &list.entries[pick[0]].blob);
+			git_oid_cpy(blob_out, &ents[pick[0]].oid);
 		error = 0;
 	} else if (npick > 1) {
-		candidates_text(&msg, &list, pick, npick);
+		candidates_text(&msg, ents, pick, npick, issues_dir);
 		gs_error_set("issue id '%s' is ambiguous: %s", id, msg.ptr);
 		error = GS_EAMBIGUOUS;
-	} else if (!list.count) {
+	} else if (!nissues) {
 		gs_error_set("issue '%s' not found: no issues in '%s/'", id, issues_dir);
 		error = GS_ENOTFOUND;
 	} else {
+		gs_issue_list list = { NULL, 0 };
+
+		gs_issue__list(&list, repo, ents, n, issues_dir, GS_ISSUE_READ_IDS);
 		similar_text(&msg, &list, id);
+		gs_issue_list_dispose(&list);
 		gs_error_set("issue '%s' not found in '%s/'; ids there: %s", id, issues_dir, msg.ptr);
 		error = GS_ENOTFOUND;
 	}
 done:
 	gs_buf_dispose(&msg);
+	gs_buf_dispose(&path);
 	free(pick);
-	gs_issue_list_dispose(&list);
 	return error;
+}
+
+int gs_issue_resolve(char **path_out, git_oid *blob_out, git_repository *repo,
+		     git_tree *tree, const char *issues_dir, const char *id)
+{
+	git_tree *dir = NULL;
+	gs_issue__ent *ents = NULL;
+	size_t n = 0;
+	int error;
+
+	*path_out = NULL;
+	error = gs_issue_id_check(id);
+	if (error < 0)
+		return error;
+	error = issues_tree(&dir, repo, tree, issues_dir);
+	if (error == 0)
+		error = gs_issue__ents_from_tree(&ents, &n, dir);
+	if (error == 0)
+		error = gs_issue__resolve(path_out, blob_out, repo, ents, n, issues_dir, id);
+	free(ents);
+	git_tree_free(dir);
+	return error;
+}
+
+int gs_issue__next_id(int64_t *out, const gs_issue__ent *ents, size_t n)
+{
+	int64_t max = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char id[GS_ISSUE_ID_MAX + 1];
+		int64_t v = 0;
+		size_t k;
+
+		if (ent_id(id, sizeof(id), &ents[i]) < 0)
+			continue;
+		k = digit_run(id);
+		if (!k || id[k] || k > 18)
+			continue;
+		for (size_t j = 0; j < k; j++)
+			v = v * 10 + (id[j] - '0');
+		if (v > max)
+			max = v;
+	}
+	*out = max + 1;
+	return 0;
 }
 
 int gs_issue_next_id(int64_t *out, git_repository *repo, git_tree *tree, const char *issues_dir)
 {
-	gs_issue_list list = { NULL, 0 };
-	int64_t max = 0;
+	git_tree *dir = NULL;
+	gs_issue__ent *ents = NULL;
+	size_t n = 0;
 	int error;
 
 	*out = 1;
-	error = gs_issue_list_at(&list, repo, tree, issues_dir, 0);
-	if (error < 0)
-		return error;
-	for (size_t i = 0; i < list.count; i++) {
-		const char *id = list.entries[i].id;
-		int64_t v = 0;
-		size_t n = digit_run(id);
-
-		if (!n || id[n] || n > 18)
-			continue;
-		for (size_t k = 0; k < n; k++)
-			v = v * 10 + (id[k] - '0');
-		if (v > max)
-			max = v;
-	}
-	gs_issue_list_dispose(&list);
-	*out = max + 1;
-	return 0;
+	error = issues_tree(&dir, repo, tree, issues_dir);
+	if (error == 0)
+		error = gs_issue__ents_from_tree(&ents, &n, dir);
+	if (error == 0)
+		error = gs_issue__next_id(out, ents, n);
+	free(ents);
+	git_tree_free(dir);
+	return error;
 }
 
 /* --- template ---------------------------------------------------------- */

@@ -31,6 +31,7 @@
 #define GS_STORE_H
 
 #include "gs/common.h"
+#include "gs/issue.h"
 #include "gs/repo.h"
 
 #include <git2/oid.h>
@@ -104,6 +105,15 @@ unsigned int gs_txn_attempt(gs_txn *t);
 
 /* Resolve an issue id at the snapshot (gs_issue_resolve); free() *path. */
 int gs_txn_resolve(char **path, gs_txn *t, const char *id);
+
+/*
+ * The issue files at the snapshot (gs_issue_list_at, but from the store's
+ * cached copy of the directory: fast on big directories).
+ */
+int gs_txn_list(gs_issue_list *out, gs_txn *t, unsigned int flags);
+
+/* The highest numeric issue id at the snapshot plus one (gs_issue_next_id). */
+int gs_txn_next_id(int64_t *out, gs_txn *t);
 
 /*
  * The content of `path` at the snapshot (appended to `out`), taking the
