@@ -240,11 +240,17 @@ int main(int argc, char **argv)
 		die("open");
 	snprintf(cache, sizeof(cache), "%s/.git/stats/usage-cache", dir);
 
-	t_base = baseline(repo);
-	unlink(cache);
-	t_none = report(repo, NULL, &none_totals, &none_scan);
-	unlink(cache);
-	t_cold = report(repo, cache, &cold_totals, &cold_scan);
+	/* Best of three for the slow ones: the machine is shared. */
+	t_base = t_none = t_cold = 1e9;
+	for (i = 0; i < 3; i++) {
+		if ((t = baseline(repo)) < t_base)
+			t_base = t;
+		if ((t = report(repo, NULL, &none_totals, &none_scan)) < t_none)
+			t_none = t;
+		unlink(cache);
+		if ((t = report(repo, cache, &cold_totals, &cold_scan)) < t_cold)
+			t_cold = t;
+	}
 	for (i = 0; i < 5; i++) {
 		t = report(repo, cache, &warm_totals, &warm_scan);
 		if (t < t_warm)
@@ -266,12 +272,13 @@ int main(int argc, char **argv)
 	if (!reuse)
 		printf(" (generated in %.1f s)", t_gen);
 	printf("\n");
+	printf("  (best of 3; warm best of 5)\n");
 	printf("  baseline: read every blob, no parsing  %8.1f ms\n", t_base * 1e3);
 	printf("  no cache (parse every blob)            %8.1f ms  %5.2fx baseline\n", t_none * 1e3,
 	       t_none / t_base);
 	printf("  cold (parse, then write the cache)     %8.1f ms  %5.2fx baseline\n", t_cold * 1e3,
 	       t_cold / t_base);
-	printf("  warm (tree + cache, best of 5)         %8.1f ms  %5.2fx baseline\n", t_warm * 1e3,
+	printf("  warm (tree + cache)                    %8.1f ms  %5.2fx baseline\n", t_warm * 1e3,
 	       t_warm / t_base);
 	git_repository_free(repo);
 	if (!keep) {
