@@ -349,7 +349,7 @@ static int yaml_index(gs_fm *fm, int ascii)
 		error = gs_fm__parse_error(fm, fm->content_line, "UTF-16 is not supported");
 		goto done;
 	}
-	if (fm->content_end - off >= 3 && !memcmp(d + off, "\xEF\xBB\xBF", 3))
+	while (fm->content_end - off >= 3 && !memcmp(d + off, "\xEF\xBB\xBF", 3))
 		off += 3;
 	if (posmap_init(&map, d + off, fm->content_end - off, off, ascii) < 0) {
 		error = GS_ERROR;

@@ -72,10 +72,9 @@ int main(int argc, char **argv)
 	DIR *dh = opendir(dir);
 	struct dirent *de;
 	doc *docs = NULL;
-	size_t n = 0, alloc = 0, i, files, bytes = 0;
+	size_t n = 0, alloc = 0, i, rounds, bytes = 0;
 	gs_buf out = GS_BUF_INIT;
-	double t0, t_engine, t_base, rate_engine, rate_base;
-	size_t files_engine, files_base;
+	double t_engine, t_base, best_engine, best_base, rate_engine, rate_base;
 
 	if (!dh) {
 		fprintf(stderr, "bench_frontmatter: cannot open '%s'\n", dir);
@@ -107,10 +106,19 @@ int main(int argc, char **argv)
 		return 77;
 	}
 
-	/* Engine: parse + set one key + serialize (copy out the bytes). */
-	files = 0;
-	t0 = now();
+	/*
+	 * Rounds alternate one engine pass and one baseline pass over the
+	 * corpus, so both see the same machine load; the best round of each
+	 * is reported too, as the least disturbed figure.
+	 */
+	t_engine = t_base = 0;
+	best_engine = best_base = 1e9;
+	rounds = 0;
 	do {
+		double t1, t2, t3;
+
+		t1 = now();
+		/* Engine: parse + set one key + serialize (copy out the bytes). */
 		for (i = 0; i < n; i++) {
 			gs_fm *fm;
 			const char *p;
@@ -131,29 +139,28 @@ int main(int argc, char **argv)
 			gs_buf_set(&out, p, len);
 			gs_fm_free(fm);
 		}
-		files += n;
-		t_engine = now() - t0;
-	} while (t_engine < secs);
-	files_engine = files;
-
-	/* Baseline: libyaml parses the same frontmatters, nothing else. */
-	files = 0;
-	t0 = now();
-	do {
+		t2 = now();
+		/* Baseline: libyaml parses the same frontmatters, nothing else. */
 		for (i = 0; i < n; i++)
 			yaml_parse_only(docs[i].data.ptr + docs[i].fm_off, docs[i].fm_len);
-		files += n;
-		t_base = now() - t0;
-	} while (t_base < secs);
-	files_base = files;
+		t3 = now();
+		t_engine += t2 - t1;
+		t_base += t3 - t2;
+		if (t2 - t1 < best_engine)
+			best_engine = t2 - t1;
+		if (t3 - t2 < best_base)
+			best_base = t3 - t2;
+		rounds++;
+	} while (t_engine + t_base < 2 * secs);
 
-	rate_engine = (double)files_engine / t_engine;
-	rate_base = (double)files_base / t_base;
-	printf("corpus: %zu files, %zu bytes\n", n, bytes);
-	printf("parse+set+serialize: %.0f files/s (%.1f MB/s)\n", rate_engine,
-	       rate_engine * (double)bytes / (double)n / 1e6);
-	printf("baseline libyaml parse only: %.0f files/s\n", rate_base);
-	printf("ratio engine/baseline: %.2f\n", rate_engine / rate_base);
+	rate_engine = (double)(n * rounds) / t_engine;
+	rate_base = (double)(n * rounds) / t_base;
+	printf("corpus: %zu files, %zu bytes, %zu rounds\n", n, bytes, rounds);
+	printf("parse+set+serialize: %.0f files/s (%.1f MB/s), best round %.0f files/s\n", rate_engine,
+	       rate_engine * (double)bytes / (double)n / 1e6, (double)n / best_engine);
+	printf("baseline libyaml parse only: %.0f files/s, best round %.0f files/s\n", rate_base,
+	       (double)n / best_base);
+	printf("ratio engine/baseline: %.2f (best rounds %.2f)\n", rate_engine / rate_base, best_base / best_engine);
 	for (i = 0; i < n; i++)
 		gs_buf_dispose(&docs[i].data);
 	free(docs);

@@ -242,6 +242,8 @@ static const struct fm_case cases[] = {
 
 	{ "a BOM at the start of the frontmatter content keeps offsets right", SET_STR,
 	  FM BOM "te: x\n---\n", "te", "yy", FM BOM "te: yy\n---\n" },
+	{ "two BOMs at the start of the frontmatter content keep offsets right", SET_STR,
+	  FM BOM BOM "te: x\n---\n", "te", "yy", FM BOM BOM "te: yy\n---\n" },
 
 	/* --- removing --------------------------------------------------------- */
 	{ "removing a key removes its nested lines and nothing else", REMOVE,
