@@ -1673,12 +1673,7 @@ static int attempt_once(gs_store_result *out, gs_txn *t, const char *ref, int is
 	error = fn(t, payload);
 	if (error < 0)
 		goto done;
-	message = t->message;
-	if (!message || !*message) {
-		gs_error_set("no commit message given");
-		error = GS_EUSAGE;
-		goto done;
-	}
+	message = t->message ? t->message : "";
 	error = gs_store_signature(&a, &c, t->repo);
 	if (error < 0)
 		goto done;
@@ -1690,6 +1685,11 @@ static int attempt_once(gs_store_result *out, gs_txn *t, const char *ref, int is
 	if (!changed) {
 		out->changed = 0;
 		error = ATTEMPT_DONE;
+		goto done;
+	}
+	if (!*message) {
+		gs_error_set("no commit message given");
+		error = GS_EUSAGE;
 		goto done;
 	}
 	if (is_head) {
