@@ -23,6 +23,7 @@
 
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
@@ -760,6 +761,9 @@ static int index_load(git_index **out, struct index_lock *l)
 
 	*out = NULL;
 	unlink(l->tmp_path.ptr);
+	/* a hard link saves the copy: libgit2 replaces the file it writes, the index stays */
+	if (link(l->index_path.ptr, l->tmp_path.ptr) == 0)
+		goto open;
 	rc = gs_file_read(&data, l->index_path.ptr, (size_t)1 << 31);
 	if (rc == 0) {
 		int fd = open(l->tmp_path.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
@@ -782,6 +786,7 @@ static int index_load(git_index **out, struct index_lock *l)
 		return rc;
 	}
 	gs_buf_dispose(&data);
+open:
 	if (git_index_open(out, l->tmp_path.ptr) < 0)
 		return gs_repo_git_error("cannot read the index");
 	return 0;
@@ -1770,6 +1775,35 @@ done:
 	return error;
 }
 
+/*
+ * Remove the private files of writers that died: $GIT_DIR/stats/
+ * index.tmp.<pid> and index.lock.<pid>. Called with store.lock held, so
+ * no live writer owns any of them.
+ */
+static void sweep_temps(gs_repo *r)
+{
+	gs_buf dir = GS_BUF_INIT, path = GS_BUF_INIT;
+	struct dirent *de;
+	DIR *d;
+
+	if (gs_buf_printf(&dir, "%sstats", gs_repo_gitdir(r)) < 0)
+		goto done;
+	d = opendir(dir.ptr);
+	if (!d)
+		goto done;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, "index.tmp.", 10) && strncmp(de->d_name, "index.lock.", 11))
+			continue;
+		gs_buf_clear(&path);
+		if (gs_buf_printf(&path, "%s/%s", dir.ptr, de->d_name) == 0)
+			unlink(path.ptr);
+	}
+	closedir(d);
+done:
+	gs_buf_dispose(&dir);
+	gs_buf_dispose(&path);
+}
+
 int gs_store_update(gs_store_result *out, gs_repo *r, const char *message, gs_store_txn_fn fn,
 		    void *payload)
 {
@@ -1791,6 +1825,7 @@ int gs_store_update(gs_store_result *out, gs_repo *r, const char *message, gs_st
 	error = writer_lock(&lock_fd, r);
 	if (error < 0)
 		return error;
+	sweep_temps(r);
 	if (is_head) {
 		struct index_lock l = INDEX_LOCK_INIT;
 

@@ -90,6 +90,7 @@ test_expect_success 'checked-out branch: the next update recovers index and work
 	 git show HEAD:issues/1-crash-target.md >f && grep "^after: crash$" f &&
 	 git diff --exit-code && git diff --cached --exit-code &&
 	 test -z "$(git status --porcelain -uno)" &&
+	 ! ls .git/stats | grep "^index\." &&
 	 git fsck --strict)
 '
 
