@@ -60,3 +60,7 @@ git -C "$repo" reset -q --hard bench-base
 git -C "$repo" branch -f issues bench-base
 echo "repository: $(git -C "$repo" ls-files issues | wc -l) issue files, $(git -C "$repo" rev-list --count main) commits on main"
 "$build/bench_store" "$repo" "$runs" "$build/git-stats"
+
+# The record part: `git stats record` latency against the git CLI and
+# --batch throughput, on this same repository (tests/bench/record.sh).
+sh "$here/record.sh" "$build" --repo "$repo"
