@@ -62,6 +62,15 @@ echo "repository: $nissues issue files, $(git rev-list --count HEAD) commits"
 ns() { date +%s%N; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
+# A detached `git gc --auto` of an earlier benchmark may still hold
+# locks: wait for it. Our own CLI commits do not start one.
+n=0
+while { [ -e .git/gc.pid ] || [ -e .git/index.lock ]; } && [ $n -lt 300 ]; do
+	sleep 0.2
+	n=$((n + 1))
+done
+export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=gc.auto GIT_CONFIG_VALUE_0=0
+
 # Warm both paths once so neither pays for a cold page cache.
 git stats record 1 --input-tokens 1 --model gpt-4o >/dev/null
 f=$(git ls-files "issues/2-*" | head -1)
