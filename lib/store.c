@@ -19,6 +19,7 @@
 #include "gs/store.h"
 #include "gs/issue.h"
 #include "gs/time.h"
+#include "index_raw.h"
 #include "issue_internal.h"
 
 
@@ -792,6 +793,38 @@ open:
 	return 0;
 }
 
+/* Write the patched raw index and move it over the index; releases the lock. */
+static int raw_index_commit(struct index_lock *l, const gs_buf *data)
+{
+	int fd;
+	ssize_t w;
+
+	unlink(l->tmp_path.ptr);
+	fd = open(l->tmp_path.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		gs_error_set("cannot create '%s': %s", l->tmp_path.ptr, strerror(errno));
+		return GS_ERROR;
+	}
+	w = write(fd, data->ptr, data->size);
+	if (w < 0 || (size_t)w != data->size || fsync(fd) < 0) {
+		gs_error_set("cannot write '%s': %s", l->tmp_path.ptr, w < 0 ? strerror(errno) : "short write");
+		close(fd);
+		unlink(l->tmp_path.ptr);
+		return GS_ERROR;
+	}
+	close(fd);
+	if (rename(l->tmp_path.ptr, l->index_path.ptr) < 0) {
+		gs_error_set("cannot rename '%s' to '%s': %s", l->tmp_path.ptr, l->index_path.ptr,
+			     strerror(errno));
+		unlink(l->tmp_path.ptr);
+		return GS_ERROR;
+	}
+	close(l->fd);
+	l->fd = -1;
+	unlink(l->lock_path.ptr);
+	return 0;
+}
+
 /* Write the edited copy and move it over the index; releases the lock. */
 static int index_commit(struct index_lock *l, git_index *idx)
 {
@@ -816,6 +849,8 @@ struct local_plan {
 	int wt_write;        /* write wt_content to the work tree */
 	gs_buf wt_content;
 	int wt_exists;
+	int wt_stat_ok;      /* wt_stat is the written file's, which equals the staged blob */
+	struct stat wt_stat;
 };
 
 static void plan_dispose(struct local_plan *p, size_t n)
@@ -845,6 +880,39 @@ static int same(const gs_buf *b, const char *p, size_t n)
 	return b->size == n && !memcmp(b->ptr, p, n);
 }
 
+/* A path's entry in the index: the libgit2 copy or the raw file. */
+struct staged {
+	int found;      /* an entry at stage 0 */
+	git_oid oid;
+	int conflicted; /* entries at stages 1-3 */
+};
+
+static void staged_git(struct staged *out, git_index *idx, const char *path)
+{
+	const git_index_entry *e = git_index_get_bypath(idx, path, 0);
+
+	memset(out, 0, sizeof(*out));
+	if (e) {
+		out->found = 1;
+		git_oid_cpy(&out->oid, &e->id);
+	}
+	out->conflicted = git_index_get_bypath(idx, path, 1) || git_index_get_bypath(idx, path, 2) ||
+			  git_index_get_bypath(idx, path, 3);
+}
+
+static void staged_raw(struct staged *out, const gs_rawindex *ix, const char *path)
+{
+	const gs_rawindex_entry *e = gs_rawindex__find(ix, path, 0);
+
+	memset(out, 0, sizeof(*out));
+	if (e) {
+		out->found = 1;
+		gs_rawindex__oid(&out->oid, ix, e);
+	}
+	out->conflicted = gs_rawindex__find(ix, path, 1) || gs_rawindex__find(ix, path, 2) ||
+			  gs_rawindex__find(ix, path, 3);
+}
+
 /*
  * Decide, before the ref moves, what the index entry and the work-tree
  * file of `f` become. A copy equal to the old blob takes the new blob; a
@@ -852,35 +920,34 @@ static int same(const gs_buf *b, const char *p, size_t n)
  * changes stay and the update is not shown as pending. Edits that fail on
  * a local copy abort the whole update.
  */
-static int plan_local(struct local_plan *p, gs_txn *t, git_index *idx, const struct txn_file *f,
-		      gs_buf *old_blob)
+static int plan_local(struct local_plan *p, gs_txn *t, const struct staged *sg,
+		      const struct txn_file *f, gs_buf *old_blob)
 {
-	const git_index_entry *ie;
+	const struct staged *ie = sg->found ? sg : NULL;
 	gs_buf wt = GS_BUF_INIT, wtpath = GS_BUF_INIT;
 	int staged_exists = 0, error = GS_ERROR, rc;
 	struct stat st;
 
 	gs_buf_init(&p->index_content);
 	gs_buf_init(&p->wt_content);
-	ie = git_index_get_bypath(idx, f->path, 0);
-	if (!ie && (git_index_get_bypath(idx, f->path, 1) || git_index_get_bypath(idx, f->path, 2))) {
+	if (!ie && sg->conflicted) {
 		gs_error_set("cannot update '%s': it has unresolved merge conflicts in the index",
 			     f->path);
 		return GS_ESTATE;
 	}
-	if (ie && git_oid_equal(&ie->id, &f->old_oid) && f->existed) {
+	if (ie && git_oid_equal(&ie->oid, &f->old_oid) && f->existed) {
 		p->index_set = 1;
 		git_oid_cpy(&p->index_oid, &f->new_oid);
 		if (gs_buf_set(&p->index_content, f->content.ptr, f->content.size) < 0)
 			goto done;
 		staged_exists = 1;
-	} else if (ie && git_oid_equal(&ie->id, &f->new_oid)) {
+	} else if (ie && git_oid_equal(&ie->oid, &f->new_oid)) {
 		if (gs_buf_set(&p->index_content, f->content.ptr, f->content.size) < 0)
 			goto done;
 		staged_exists = 1;
 	} else if (ie) {
 		/* a staged edit: it gets the update too */
-		if (read_blob(&p->index_content, t->git, &ie->id, f->path) < 0)
+		if (read_blob(&p->index_content, t->git, &ie->oid, f->path) < 0)
 			goto done;
 		staged_exists = 1;
 		error = replay_edits(&p->index_content, &staged_exists, f, "the index has another file there");
@@ -893,7 +960,7 @@ static int plan_local(struct local_plan *p, gs_txn *t, git_index *idx, const str
 		if (git_blob_create_from_buffer(&p->index_oid, t->git, p->index_content.ptr,
 						p->index_content.size) < 0)
 			goto git_fail;
-		p->index_set = !git_oid_equal(&p->index_oid, &ie->id);
+		p->index_set = !git_oid_equal(&p->index_oid, &ie->oid);
 	} else if (!f->existed) {
 		/* a new file: stage it */
 		p->index_set = 1;
@@ -974,40 +1041,51 @@ static void fill_stat(git_index_entry *e, const struct stat *st)
 }
 
 /*
- * After the ref moved: write the work-tree files and the index entries
- * the plans decided. Stat data is refreshed where the work-tree file
- * now equals the staged blob, so `git status` needs no rehash.
+ * After the ref moved: write the work-tree files the plans decided. Their
+ * stat data goes into the index where the file now equals the staged
+ * blob, so `git status` needs no rehash.
  */
-static int apply_local(gs_txn *t, git_index *idx, struct local_plan *plans)
+static int write_worktree(gs_txn *t, struct local_plan *plans)
 {
 	gs_buf wtpath = GS_BUF_INIT;
 	int error = 0;
 
+	for (size_t i = 0; i < t->nfiles && !error; i++) {
+		struct local_plan *p = &plans[i];
+		char *slash;
+
+		if (!t->files[i].changed || !p->wt_write)
+			continue;
+		gs_buf_clear(&wtpath);
+		if (gs_buf_printf(&wtpath, "%s%s", gs_repo_workdir(t->repo), t->files[i].path) < 0) {
+			error = GS_ERROR;
+			break;
+		}
+		slash = strrchr(wtpath.ptr, '/');
+		*slash = '\0';
+		error = mkdir_p(wtpath.ptr);
+		*slash = '/';
+		if (error == 0)
+			error = gs_file_write_atomic(wtpath.ptr, p->wt_content.ptr, p->wt_content.size, 0666);
+		if (error == 0 && same(&p->wt_content, p->index_content.ptr, p->index_content.size) &&
+		    lstat(wtpath.ptr, &p->wt_stat) == 0)
+			p->wt_stat_ok = 1;
+	}
+	gs_buf_dispose(&wtpath);
+	return error;
+}
+
+/* The index entries the plans decided, through libgit2 (any index). */
+static int stage_git(gs_txn *t, git_index *idx, struct local_plan *plans)
+{
 	for (size_t i = 0; i < t->nfiles; i++) {
 		const struct txn_file *f = &t->files[i];
 		struct local_plan *p = &plans[i];
 		const git_index_entry *cur;
 		git_index_entry e;
-		struct stat st;
 
 		if (!f->changed)
 			continue;
-		gs_buf_clear(&wtpath);
-		if (gs_buf_printf(&wtpath, "%s%s", gs_repo_workdir(t->repo), f->path) < 0)
-			return GS_ERROR;
-		if (p->wt_write) {
-			char *slash = strrchr(wtpath.ptr, '/');
-
-			*slash = '\0';
-			error = mkdir_p(wtpath.ptr);
-			*slash = '/';
-			if (error < 0)
-				break;
-			error = gs_file_write_atomic(wtpath.ptr, p->wt_content.ptr, p->wt_content.size,
-						     0666);
-			if (error < 0)
-				break;
-		}
 		cur = git_index_get_bypath(idx, f->path, 0);
 		if (!p->index_set && !cur)
 			continue;
@@ -1019,9 +1097,8 @@ static int apply_local(gs_txn *t, git_index *idx, struct local_plan *plans)
 		e.path = f->path;
 		if (p->index_set)
 			git_oid_cpy(&e.id, &p->index_oid);
-		if (p->wt_write && same(&p->wt_content, p->index_content.ptr, p->index_content.size) &&
-		    lstat(wtpath.ptr, &st) == 0) {
-			fill_stat(&e, &st);
+		if (p->wt_stat_ok) {
+			fill_stat(&e, &p->wt_stat);
 		} else if (p->index_set) {
 			/* size 0 "smudges" the entry: git compares contents, not stat data */
 			e.mtime.seconds = 0;
@@ -1030,12 +1107,53 @@ static int apply_local(gs_txn *t, git_index *idx, struct local_plan *plans)
 		} else {
 			continue;
 		}
-		if (git_index_add(idx, &e) < 0) {
-			error = gs_repo_git_error("cannot stage '%s'", f->path);
-			break;
-		}
+		if (git_index_add(idx, &e) < 0)
+			return gs_repo_git_error("cannot stage '%s'", f->path);
 	}
-	gs_buf_dispose(&wtpath);
+	return 0;
+}
+
+/*
+ * The same in the raw index file. GS_RAWINDEX_UNSUPPORTED when an entry
+ * would have to be inserted (a new file); the caller then uses stage_git.
+ */
+static int raw_supported(gs_txn *t, const gs_rawindex *ix, struct local_plan *plans)
+{
+	for (size_t i = 0; i < t->nfiles; i++)
+		if (t->files[i].changed && plans[i].index_set &&
+		    !gs_rawindex__find(ix, t->files[i].path, 0))
+			return 0;
+	return 1;
+}
+
+static int stage_raw(gs_buf *out, gs_txn *t, gs_rawindex *ix, struct local_plan *plans)
+{
+	const char **paths = calloc(t->nfiles + 1, sizeof(*paths));
+	size_t n = 0;
+	int error;
+
+	if (!paths) {
+		gs_error_set("out of memory");
+		return GS_ERROR;
+	}
+	for (size_t i = 0; i < t->nfiles; i++) {
+		const gs_rawindex_entry *e;
+		struct local_plan *p = &plans[i];
+		git_oid cur;
+
+		if (!t->files[i].changed || !(e = gs_rawindex__find(ix, t->files[i].path, 0)))
+			continue;
+		gs_rawindex__oid(&cur, ix, e);
+		if (p->index_set)
+			git_oid_cpy(&cur, &p->index_oid);
+		else if (!p->wt_stat_ok)
+			continue;
+		gs_rawindex__set(ix, e, &cur, p->wt_stat_ok ? &p->wt_stat : NULL);
+		if (p->index_set)
+			paths[n++] = t->files[i].path;
+	}
+	error = gs_rawindex__write(out, ix, paths, n);
+	free(paths);
 	return error;
 }
 
@@ -1661,11 +1779,15 @@ static int attempt_once(gs_store_result *out, gs_txn *t, const char *ref, int is
 	struct index_lock lock = INDEX_LOCK_INIT;
 	struct local_plan *plans = NULL;
 	git_index *idx = NULL;
-	gs_buf old_blob = GS_BUF_INIT;
+	gs_buf old_blob = GS_BUF_INIT, raw_bytes = GS_BUF_INIT;
+	gs_rawindex rix;
+	struct staged sg;
 	git_oid commit;
-	int changed = 0, error, rc;
+	int changed = 0, error, rc, use_raw = 0;
 
 	memset(&commit, 0, sizeof(commit));
+	memset(&rix, 0, sizeof(rix));
+	gs_buf_init(&rix.data);
 	if (is_head) {
 		error = check_state(t->repo);
 		if (error < 0)
@@ -1718,8 +1840,18 @@ static int attempt_once(gs_store_result *out, gs_txn *t, const char *ref, int is
 			error = rc;
 			goto done;
 		}
-		error = index_load(&idx, &lock);
-		if (error < 0)
+		/* edit the index file in place when we can (fast), else through libgit2 */
+		rc = gs_file_read(&raw_bytes, lock.index_path.ptr, (size_t)1 << 31);
+		if (rc == 0)
+			rc = gs_rawindex__parse(&rix, raw_bytes.ptr, raw_bytes.size);
+		else if (rc == GS_ENOTFOUND)
+			rc = GS_RAWINDEX_UNSUPPORTED;
+		if (rc < 0) {
+			error = rc;
+			goto done;
+		}
+		use_raw = rc == 0;
+		if (!use_raw && (error = index_load(&idx, &lock)) < 0)
 			goto done;
 		plans = calloc(t->nfiles + 1, sizeof(*plans));
 		if (!plans) {
@@ -1739,8 +1871,17 @@ static int attempt_once(gs_store_result *out, gs_txn *t, const char *ref, int is
 				error = GS_ERROR;
 				goto done;
 			}
-			error = plan_local(&plans[i], t, idx, f, &old_blob);
+			if (use_raw)
+				staged_raw(&sg, &rix, f->path);
+			else
+				staged_git(&sg, idx, f->path);
+			error = plan_local(&plans[i], t, &sg, f, &old_blob);
 			if (error < 0)
+				goto done;
+		}
+		if (use_raw && !raw_supported(t, &rix, plans)) {
+			use_raw = 0;
+			if ((error = index_load(&idx, &lock)) < 0)
 				goto done;
 		}
 		index_lock_mark(&lock, ref, gs_txn_base(t), &commit);
@@ -1754,9 +1895,19 @@ static int attempt_once(gs_store_result *out, gs_txn *t, const char *ref, int is
 	out->changed = 1;
 	if (is_head) {
 		/* the commit is made; from here on errors leave it in place and say so */
-		error = apply_local(t, idx, plans);
-		if (error == 0)
-			error = index_commit(&lock, idx);
+		error = write_worktree(t, plans);
+		if (error == 0 && use_raw) {
+			error = stage_raw(&raw_bytes, t, &rix, plans);
+			if (error == 0)
+				error = raw_index_commit(&lock, &raw_bytes);
+			else if (error == GS_EPARSE && (error = index_load(&idx, &lock)) == 0)
+				use_raw = 0; /* a cache-tree we cannot read: libgit2 rewrites it */
+		}
+		if (error == 0 && !use_raw) {
+			error = stage_git(t, idx, plans);
+			if (error == 0)
+				error = index_commit(&lock, idx);
+		}
 		if (error < 0) {
 			gs_error_prefix("committed %s to '%s', but the work tree or index did not follow",
 					git_oid_tostr_s(&commit), ref);
@@ -1769,6 +1920,8 @@ done:
 	index_lock_dispose(&lock);
 	plan_dispose(plans, t->nfiles);
 	git_index_free(idx);
+	gs_rawindex__dispose(&rix);
+	gs_buf_dispose(&raw_bytes);
 	git_signature_free(a);
 	git_signature_free(c);
 	gs_buf_dispose(&old_blob);

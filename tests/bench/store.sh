@@ -11,7 +11,7 @@ build=${1:-${GS_BUILD_DIR:-$here/../../build}}
 runs=${2:-41}
 issues=10000
 commits=20000
-repo=${GS_BENCH_STORE_REPO:-${TMPDIR:-/tmp}/gs-bench-store-$issues-$commits}
+repo=${GS_BENCH_STORE_REPO:-${TMPDIR:-/tmp}/gs-bench-store-gen-$issues-$commits}
 
 export GIT_CONFIG_NOSYSTEM=1 HOME=${TMPDIR:-/tmp}/gs-bench-store-home LC_ALL=C TZ=UTC
 export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com
@@ -55,12 +55,16 @@ if [ ! -f "$repo/.bench-ready" ]; then
 	touch "$repo/.bench-ready"
 	echo "generated $repo in $(( $(date +%s) - t0 )) s" >&2
 fi
-# start each run from the generated state
-git -C "$repo" reset -q --hard bench-base
-git -C "$repo" branch -f issues bench-base
-echo "repository: $(git -C "$repo" ls-files issues | wc -l) issue files, $(git -C "$repo" rev-list --count main) commits on main"
-"$build/bench_store" "$repo" "$runs" "$build/git-stats"
+# each run works in a private clone (objects shared), so runs never see
+# each other's commits or locks and the generated repository stays as made
+work=$(mktemp -d "${TMPDIR:-/tmp}/gs-bench-store-run.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+git clone -q --shared --no-checkout "$repo" "$work/repo"
+git -C "$work/repo" checkout -q -B main bench-base
+git -C "$work/repo" branch -q issues bench-base
+echo "repository: $(git -C "$work/repo" ls-files issues | wc -l) issue files, $(git -C "$work/repo" rev-list --count main) commits on main"
+"$build/bench_store" "$work/repo" "$runs" "$build/git-stats"
 
 # The record part: `git stats record` latency against the git CLI and
-# --batch throughput, on this same repository (tests/bench/record.sh).
-sh "$here/record.sh" "$build" --repo "$repo"
+# --batch throughput, on this run's clone (tests/bench/record.sh).
+sh "$here/record.sh" "$build" --repo "$work/repo"

@@ -272,6 +272,128 @@ static void test_store_parse_date_reads_git_formats(void **state)
 	assert_int_equal(gs_store_parse_date(&t, &off, "yesterday"), GS_EPARSE);
 }
 
+/* --- the in-place index editor (lib/index_raw.c) ----------------------- */
+
+#include "index_raw.h"
+
+static void test_store_rawindex_sha1_matches_known_digests(void **state)
+{
+	unsigned char out[20];
+	char hex[41];
+	static const char abc56[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+
+	(void)state;
+	gs_rawindex__sha1(out, "", 0);
+	for (int i = 0; i < 20; i++)
+		snprintf(hex + 2 * i, 3, "%02x", out[i]);
+	assert_string_equal(hex, "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+	gs_rawindex__sha1(out, abc56, strlen(abc56));
+	for (int i = 0; i < 20; i++)
+		snprintf(hex + 2 * i, 3, "%02x", out[i]);
+	assert_string_equal(hex, "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
+}
+
+/* An index of four files with a cache-tree, written by libgit2. */
+static void make_index(struct fixture *f, const char *path, unsigned int version, git_oid *tree)
+{
+	static const char *const names[] = { "a.txt", "dir/b.md", "dir/c.md", "z" };
+	git_repository *g = gs_repo_git(f->repo);
+	git_index *idx = NULL;
+
+	assert_int_equal(git_index_open(&idx, path), 0);
+	for (int i = 0; i < 4; i++) {
+		git_index_entry e;
+
+		memset(&e, 0, sizeof(e));
+		e.mode = GIT_FILEMODE_BLOB;
+		e.path = names[i];
+		e.file_size = 3;
+		assert_int_equal(git_blob_create_from_buffer(&e.id, g, names[i], strlen(names[i])), 0);
+		assert_int_equal(git_index_add(idx, &e), 0);
+	}
+	assert_int_equal(git_index_set_version(idx, version), 0);
+	assert_int_equal(git_index_write_tree_to(tree, idx, g), 0); /* fills the cache-tree */
+	assert_int_equal(git_index_write(idx), 0);
+	git_index_free(idx);
+}
+
+static void check_rawindex(struct fixture *f, unsigned int version)
+{
+	git_repository *g = gs_repo_git(f->repo);
+	gs_buf path = GS_BUF_INIT, data = GS_BUF_INIT, out = GS_BUF_INIT;
+	const char *changed[] = { "dir/b.md" };
+	const gs_rawindex_entry *e;
+	const git_index_entry *ge;
+	gs_rawindex ix;
+	git_index *idx = NULL;
+	git_oid tree, tree2, blob;
+	git_tree *t = NULL;
+	git_tree_entry *te = NULL;
+
+	gs_buf_printf(&path, "%s/index-v%u", f->dir, version);
+	make_index(f, path.ptr, version, &tree);
+	assert_int_equal(gs_file_read(&data, path.ptr, 1 << 20), 0);
+	assert_memory_equal(data.ptr, "DIRC", 4);
+	assert_int_equal(gs_rawindex__parse(&ix, data.ptr, data.size), 0);
+	assert_int_equal(ix.count, 4);
+	assert_string_equal(ix.entries[1].path, "dir/b.md");
+	/* the cache-tree is there, right after the entries */
+	assert_memory_equal(data.ptr + ix.ext_start, "TREE", 4);
+	/* no change: the same bytes come back */
+	assert_int_equal(gs_rawindex__write(&out, &ix, NULL, 0), 0);
+	assert_int_equal(out.size, data.size);
+	assert_memory_equal(out.ptr, data.ptr, data.size);
+	/* change one entry: libgit2 reads it back and rebuilds the trees above it */
+	assert_int_equal(git_blob_create_from_buffer(&blob, g, "new", 3), 0);
+	e = gs_rawindex__find(&ix, "dir/b.md", 0);
+	assert_non_null(e);
+	assert_null(gs_rawindex__find(&ix, "dir/b.md", 1));
+	assert_null(gs_rawindex__find(&ix, "dir", 0));
+	gs_rawindex__set(&ix, e, &blob, NULL);
+	assert_int_equal(gs_rawindex__write(&out, &ix, changed, 1), 0);
+	assert_int_equal(gs_file_write_atomic(path.ptr, out.ptr, out.size, 0644), 0);
+	assert_int_equal(git_index_open(&idx, path.ptr), 0);
+	ge = git_index_get_bypath(idx, "dir/b.md", 0);
+	assert_non_null(ge);
+	assert_true(git_oid_equal(&ge->id, &blob));
+	assert_int_equal(ge->file_size, 0);
+	assert_int_equal(git_index_write_tree_to(&tree2, idx, g), 0);
+	assert_false(git_oid_equal(&tree, &tree2));
+	assert_int_equal(git_tree_lookup(&t, g, &tree2), 0);
+	assert_int_equal(git_tree_entry_bypath(&te, t, "dir/b.md"), 0);
+	assert_true(git_oid_equal(git_tree_entry_id(te), &blob));
+	git_tree_entry_free(te);
+	git_tree_free(t);
+	git_index_free(idx);
+	gs_rawindex__dispose(&ix);
+	gs_buf_dispose(&path);
+	gs_buf_dispose(&data);
+	gs_buf_dispose(&out);
+}
+
+static void test_store_rawindex_v2_round_trips_and_invalidates_the_cache_tree(void **state)
+{
+	check_rawindex(*state, 2);
+}
+
+static void test_store_rawindex_v4_round_trips_and_invalidates_the_cache_tree(void **state)
+{
+	check_rawindex(*state, 4);
+}
+
+static void test_store_rawindex_refuses_what_it_cannot_edit(void **state)
+{
+	gs_rawindex ix;
+	char v5[64];
+
+	(void)state;
+	memset(v5, 0, sizeof(v5));
+	memcpy(v5, "DIRC\0\0\0\5", 8);
+	assert_int_equal(gs_rawindex__parse(&ix, v5, sizeof(v5)), GS_RAWINDEX_UNSUPPORTED);
+	gs_rawindex__dispose(&ix);
+	assert_int_equal(gs_rawindex__parse(&ix, "not an index at all, really no", 30), GS_EPARSE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +402,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store_redoes_the_transaction_when_the_ref_moved, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_makes_no_commit_without_change_or_on_error, setup, teardown),
 		cmocka_unit_test(test_store_parse_date_reads_git_formats),
+		cmocka_unit_test(test_store_rawindex_sha1_matches_known_digests),
+		cmocka_unit_test_setup_teardown(test_store_rawindex_v2_round_trips_and_invalidates_the_cache_tree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_rawindex_v4_round_trips_and_invalidates_the_cache_tree, setup, teardown),
+		cmocka_unit_test(test_store_rawindex_refuses_what_it_cannot_edit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

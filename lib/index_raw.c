@@ -1,0 +1,374 @@
+/*
+ * In-place edits of git's index file (see index_raw.h), following
+ * Documentation/gitformat-index.txt of git.
+ */
+#include "index_raw.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* --- SHA-1 (FIPS 180-4), only for the index trailer ------------------- */
+
+#define ROL(x, n) (((x) << (n)) | ((x) >> (32 - (n))))
+
+/*
+ * The rounds unrolled with rotating variable names (after Steve Reid's
+ * public-domain SHA-1), so the schedule indices are constants.
+ */
+#define BLK0(i) (l[i] = (uint32_t)p[4 * (i)] << 24 | (uint32_t)p[4 * (i) + 1] << 16 | \
+			(uint32_t)p[4 * (i) + 2] << 8 | (uint32_t)p[4 * (i) + 3])
+#define BLK(i) (l[(i) & 15] = ROL(l[((i) + 13) & 15] ^ l[((i) + 8) & 15] ^ l[((i) + 2) & 15] ^ \
+				 l[(i) & 15], 1))
+#define R0(v, w, x, y, z, i) z += ((w & (x ^ y)) ^ y) + BLK0(i) + 0x5a827999u + ROL(v, 5); w = ROL(w, 30)
+#define R1(v, w, x, y, z, i) z += ((w & (x ^ y)) ^ y) + BLK(i) + 0x5a827999u + ROL(v, 5); w = ROL(w, 30)
+#define R2(v, w, x, y, z, i) z += (w ^ x ^ y) + BLK(i) + 0x6ed9eba1u + ROL(v, 5); w = ROL(w, 30)
+#define R3(v, w, x, y, z, i) z += (((w | x) & y) | (w & x)) + BLK(i) + 0x8f1bbcdcu + ROL(v, 5); w = ROL(w, 30)
+#define R4(v, w, x, y, z, i) z += (w ^ x ^ y) + BLK(i) + 0xca62c1d6u + ROL(v, 5); w = ROL(w, 30)
+
+static void sha1_block(uint32_t h[5], const unsigned char *p)
+{
+	uint32_t l[16], a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+
+	R0(a, b, c, d, e, 0); R0(e, a, b, c, d, 1); R0(d, e, a, b, c, 2); R0(c, d, e, a, b, 3);
+	R0(b, c, d, e, a, 4); R0(a, b, c, d, e, 5); R0(e, a, b, c, d, 6); R0(d, e, a, b, c, 7);
+	R0(c, d, e, a, b, 8); R0(b, c, d, e, a, 9); R0(a, b, c, d, e, 10); R0(e, a, b, c, d, 11);
+	R0(d, e, a, b, c, 12); R0(c, d, e, a, b, 13); R0(b, c, d, e, a, 14); R0(a, b, c, d, e, 15);
+	R1(e, a, b, c, d, 16); R1(d, e, a, b, c, 17); R1(c, d, e, a, b, 18); R1(b, c, d, e, a, 19);
+	R2(a, b, c, d, e, 20); R2(e, a, b, c, d, 21); R2(d, e, a, b, c, 22); R2(c, d, e, a, b, 23);
+	R2(b, c, d, e, a, 24); R2(a, b, c, d, e, 25); R2(e, a, b, c, d, 26); R2(d, e, a, b, c, 27);
+	R2(c, d, e, a, b, 28); R2(b, c, d, e, a, 29); R2(a, b, c, d, e, 30); R2(e, a, b, c, d, 31);
+	R2(d, e, a, b, c, 32); R2(c, d, e, a, b, 33); R2(b, c, d, e, a, 34); R2(a, b, c, d, e, 35);
+	R2(e, a, b, c, d, 36); R2(d, e, a, b, c, 37); R2(c, d, e, a, b, 38); R2(b, c, d, e, a, 39);
+	R3(a, b, c, d, e, 40); R3(e, a, b, c, d, 41); R3(d, e, a, b, c, 42); R3(c, d, e, a, b, 43);
+	R3(b, c, d, e, a, 44); R3(a, b, c, d, e, 45); R3(e, a, b, c, d, 46); R3(d, e, a, b, c, 47);
+	R3(c, d, e, a, b, 48); R3(b, c, d, e, a, 49); R3(a, b, c, d, e, 50); R3(e, a, b, c, d, 51);
+	R3(d, e, a, b, c, 52); R3(c, d, e, a, b, 53); R3(b, c, d, e, a, 54); R3(a, b, c, d, e, 55);
+	R3(e, a, b, c, d, 56); R3(d, e, a, b, c, 57); R3(c, d, e, a, b, 58); R3(b, c, d, e, a, 59);
+	R4(a, b, c, d, e, 60); R4(e, a, b, c, d, 61); R4(d, e, a, b, c, 62); R4(c, d, e, a, b, 63);
+	R4(b, c, d, e, a, 64); R4(a, b, c, d, e, 65); R4(e, a, b, c, d, 66); R4(d, e, a, b, c, 67);
+	R4(c, d, e, a, b, 68); R4(b, c, d, e, a, 69); R4(a, b, c, d, e, 70); R4(e, a, b, c, d, 71);
+	R4(d, e, a, b, c, 72); R4(c, d, e, a, b, 73); R4(b, c, d, e, a, 74); R4(a, b, c, d, e, 75);
+	R4(e, a, b, c, d, 76); R4(d, e, a, b, c, 77); R4(c, d, e, a, b, 78); R4(b, c, d, e, a, 79);
+	h[0] += a;
+	h[1] += b;
+	h[2] += c;
+	h[3] += d;
+	h[4] += e;
+}
+
+void gs_rawindex__sha1(unsigned char out[20], const void *data, size_t len)
+{
+	uint32_t h[5] = { 0x67452301u, 0xefcdab89u, 0x98badcfeu, 0x10325476u, 0xc3d2e1f0u };
+	const unsigned char *p = data;
+	unsigned char tail[128];
+	size_t full = len / 64 * 64, rest = len - full, tlen;
+	uint64_t bits = (uint64_t)len * 8;
+
+	for (size_t off = 0; off < full; off += 64)
+		sha1_block(h, p + off);
+	memset(tail, 0, sizeof(tail));
+	memcpy(tail, p + full, rest);
+	tail[rest] = 0x80;
+	tlen = rest + 1 + 8 <= 64 ? 64 : 128;
+	for (int i = 0; i < 8; i++)
+		tail[tlen - 1 - i] = (unsigned char)(bits >> (8 * i));
+	sha1_block(h, tail);
+	if (tlen == 128)
+		sha1_block(h, tail + 64);
+	for (int i = 0; i < 5; i++) {
+		out[4 * i] = (unsigned char)(h[i] >> 24);
+		out[4 * i + 1] = (unsigned char)(h[i] >> 16);
+		out[4 * i + 2] = (unsigned char)(h[i] >> 8);
+		out[4 * i + 3] = (unsigned char)h[i];
+	}
+}
+
+/* --- parsing ----------------------------------------------------------- */
+
+static uint32_t get32(const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	return (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 | (uint32_t)u[2] << 8 | u[3];
+}
+
+static void put32(char *p, uint32_t v)
+{
+	p[0] = (char)(v >> 24);
+	p[1] = (char)(v >> 16);
+	p[2] = (char)(v >> 8);
+	p[3] = (char)v;
+}
+
+#define ENTRY_FIXED 62  /* stat data, id, flags */
+#define OFF_MTIME 8
+#define OFF_SIZE 36
+#define OFF_OID 40
+#define OFF_FLAGS 60
+#define FLAG_EXTENDED 0x4000
+
+void gs_rawindex__dispose(gs_rawindex *ix)
+{
+	for (size_t i = 0; i < ix->count; i++)
+		free(ix->entries[i].path);
+	free(ix->entries);
+	gs_buf_dispose(&ix->data);
+	memset(ix, 0, sizeof(*ix));
+}
+
+int gs_rawindex__parse(gs_rawindex *ix, const char *data, size_t len)
+{
+	const char *p, *end;
+	gs_buf prev = GS_BUF_INIT;
+	uint32_t n;
+	int error = GS_EPARSE;
+
+	memset(ix, 0, sizeof(*ix));
+	gs_buf_init(&ix->data);
+	if (len < 12 + 20 || memcmp(data, "DIRC", 4)) {
+		gs_error_set("the index is not a git index");
+		return GS_EPARSE;
+	}
+	ix->version = get32(data + 4);
+	if (ix->version < 2 || ix->version > 4)
+		return GS_RAWINDEX_UNSUPPORTED;
+	n = get32(data + 8);
+	if (gs_buf_set(&ix->data, data, len) < 0)
+		return GS_ERROR;
+	ix->entries = calloc((size_t)n + 1, sizeof(*ix->entries));
+	if (!ix->entries) {
+		error = GS_ERROR;
+		goto fail;
+	}
+	p = ix->data.ptr + 12;
+	end = ix->data.ptr + len - 20;
+	for (uint32_t i = 0; i < n; i++) {
+		gs_rawindex_entry *e = &ix->entries[i];
+		size_t fixed = ENTRY_FIXED, namelen;
+		unsigned int flags;
+		const char *name, *nul;
+
+		if ((size_t)(end - p) < ENTRY_FIXED + 1)
+			goto bad;
+		flags = ((unsigned char)p[OFF_FLAGS] << 8) | (unsigned char)p[OFF_FLAGS + 1];
+		if (flags & FLAG_EXTENDED) {
+			if (ix->version < 3)
+				goto bad;
+			fixed += 2;
+		}
+		e->offset = (size_t)(p - ix->data.ptr);
+		e->stage = (int)((flags >> 12) & 3);
+		name = p + fixed;
+		if (ix->version == 4) {
+			/* strip N bytes of the previous path, append the NUL-terminated rest */
+			const unsigned char *q = (const unsigned char *)name;
+			size_t strip;
+			unsigned char c = *q++;
+
+			strip = c & 127;
+			while (c & 128) {
+				if ((const char *)q >= end)
+					goto bad;
+				c = *q++;
+				strip = ((strip + 1) << 7) | (c & 127);
+			}
+			if (strip > prev.size)
+				goto bad;
+			nul = memchr(q, '\0', (size_t)(end - (const char *)q));
+			if (!nul)
+				goto bad;
+			gs_buf_truncate(&prev, prev.size - strip);
+			if (gs_buf_put(&prev, q, (size_t)(nul - (const char *)q)) < 0) {
+				error = GS_ERROR;
+				goto fail;
+			}
+			e->path = strdup(prev.ptr);
+			p = nul + 1;
+		} else {
+			nul = memchr(name, '\0', (size_t)(end - name));
+			if (!nul)
+				goto bad;
+			namelen = (size_t)(nul - name);
+			e->path = strndup(name, namelen);
+			/* entries are padded with 1-8 NULs to a multiple of 8 bytes */
+			p += (fixed + namelen + 8) & ~(size_t)7;
+			if (p > end)
+				goto bad;
+		}
+		if (!e->path) {
+			error = GS_ERROR;
+			goto fail;
+		}
+		ix->count++;
+	}
+	ix->ext_start = (size_t)(p - ix->data.ptr);
+	/* extensions we cannot keep consistent when a size changes */
+	while ((size_t)(end - p) >= 8) {
+		uint32_t size = get32(p + 4);
+
+		if (!memcmp(p, "link", 4) || !memcmp(p, "EOIE", 4) || !memcmp(p, "IEOT", 4) ||
+		    !memcmp(p, "sdir", 4)) {
+			gs_buf_dispose(&prev);
+			return GS_RAWINDEX_UNSUPPORTED;
+		}
+		if (size > (size_t)(end - p) - 8)
+			goto bad;
+		p += 8 + size;
+	}
+	if (p != end)
+		goto bad;
+	gs_buf_dispose(&prev);
+	return 0;
+bad:
+	gs_error_set("cannot parse the index: malformed entry or extension");
+fail:
+	gs_buf_dispose(&prev);
+	gs_rawindex__dispose(ix);
+	return error;
+}
+
+const gs_rawindex_entry *gs_rawindex__find(const gs_rawindex *ix, const char *path, int stage)
+{
+	/* entries are sorted by path, then stage */
+	size_t lo = 0, hi = ix->count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(ix->entries[mid].path, path);
+
+		if (!c)
+			c = ix->entries[mid].stage - stage;
+		if (!c)
+			return &ix->entries[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+void gs_rawindex__oid(git_oid *out, const gs_rawindex *ix, const gs_rawindex_entry *e)
+{
+	git_oid_fromraw(out, (const unsigned char *)ix->data.ptr + e->offset + OFF_OID);
+}
+
+void gs_rawindex__set(gs_rawindex *ix, const gs_rawindex_entry *e, const git_oid *oid,
+		      const struct stat *st)
+{
+	char *p = ix->data.ptr + e->offset;
+
+	memcpy(p + OFF_OID, oid->id, GIT_OID_RAWSZ);
+	if (st) {
+		put32(p, (uint32_t)st->st_ctim.tv_sec);
+		put32(p + 4, (uint32_t)st->st_ctim.tv_nsec);
+		put32(p + 8, (uint32_t)st->st_mtim.tv_sec);
+		put32(p + 12, (uint32_t)st->st_mtim.tv_nsec);
+		put32(p + 16, (uint32_t)st->st_dev);
+		put32(p + 20, (uint32_t)st->st_ino);
+		put32(p + 28, (uint32_t)st->st_uid);
+		put32(p + 32, (uint32_t)st->st_gid);
+		put32(p + OFF_SIZE, (uint32_t)st->st_size);
+	} else {
+		put32(p + OFF_MTIME, 0);
+		put32(p + OFF_MTIME + 4, 0);
+		put32(p + OFF_SIZE, 0);
+	}
+}
+
+/* --- writing ----------------------------------------------------------- */
+
+static int is_above(const char *dir, size_t dlen, const char *const *paths, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!dlen || (!strncmp(paths[i], dir, dlen) && paths[i][dlen] == '/'))
+			return 1;
+	return 0;
+}
+
+/*
+ * Copy one cache-tree node and its subtrees from *pp, writing "-1" (and
+ * no id) for nodes above a changed path: git recomputes those trees.
+ */
+static int copy_tree_node(gs_buf *out, const char **pp, const char *end, gs_buf *dir,
+			  const char *const *paths, size_t n, int depth)
+{
+	const char *p = *pp, *nul, *nl;
+	long entries, subtrees;
+	size_t dlen = dir->size;
+	char *stop;
+	int error = 0;
+
+	if (depth > 256 || !(nul = memchr(p, '\0', (size_t)(end - p))))
+		return GS_EPARSE;
+	if (depth > 0 && ((dlen && gs_buf_putc(dir, '/') < 0) || gs_buf_put(dir, p, (size_t)(nul - p)) < 0))
+		return GS_ERROR;
+	nl = memchr(nul, '\n', (size_t)(end - nul));
+	if (!nl)
+		return GS_EPARSE;
+	entries = strtol(nul + 1, &stop, 10);
+	if (*stop != ' ')
+		return GS_EPARSE;
+	subtrees = strtol(stop + 1, &stop, 10);
+	if (stop != nl || subtrees < 0)
+		return GS_EPARSE;
+	p = nl + 1;
+	if (entries >= 0) {
+		if ((size_t)(end - p) < GIT_OID_RAWSZ)
+			return GS_EPARSE;
+		p += GIT_OID_RAWSZ;
+	}
+	if (entries >= 0 && is_above(dir->ptr, dir->size, paths, n)) {
+		if (gs_buf_put(out, *pp, (size_t)(nul - *pp) + 1) < 0 ||
+		    gs_buf_printf(out, "-1 %ld\n", subtrees) < 0)
+			return GS_ERROR;
+	} else if (gs_buf_put(out, *pp, (size_t)(p - *pp)) < 0) {
+		return GS_ERROR;
+	}
+	for (long k = 0; k < subtrees && !error; k++)
+		error = copy_tree_node(out, &p, end, dir, paths, n, depth + 1);
+	gs_buf_truncate(dir, dlen);
+	*pp = p;
+	return error;
+}
+
+int gs_rawindex__write(gs_buf *out, const gs_rawindex *ix, const char *const *paths, size_t npaths)
+{
+	const char *p = ix->data.ptr + ix->ext_start, *end = ix->data.ptr + ix->data.size - 20;
+	unsigned char sum[20];
+	gs_buf dir = GS_BUF_INIT;
+	int error = 0;
+
+	gs_buf_clear(out);
+	if (gs_buf_grow(out, ix->data.size + 64) < 0 || gs_buf_put(out, ix->data.ptr, ix->ext_start) < 0)
+		return GS_ERROR;
+	while (p < end && !error) {
+		uint32_t size = get32(p + 4);
+		const char *ext_end = p + 8 + size;
+
+		if (memcmp(p, "TREE", 4)) {
+			error = gs_buf_put(out, p, 8 + size);
+		} else {
+			size_t head = out->size;
+			const char *q = p + 8;
+
+			error = gs_buf_put(out, "TREE\0\0\0\0", 8);
+			while (!error && q < ext_end)
+				error = copy_tree_node(out, &q, ext_end, &dir, paths, npaths, 0);
+			if (!error && q != ext_end)
+				error = GS_EPARSE;
+			if (!error)
+				put32(out->ptr + head + 4, (uint32_t)(out->size - head - 8));
+		}
+		p = ext_end;
+	}
+	gs_buf_dispose(&dir);
+	if (error == GS_EPARSE) {
+		gs_error_set("cannot parse the index: malformed cache-tree");
+		return error;
+	}
+	if (error < 0)
+		return error;
+	gs_rawindex__sha1(sum, out->ptr, out->size);
+	return gs_buf_put(out, sum, sizeof(sum));
+}
