@@ -793,12 +793,23 @@ open:
 	return 0;
 }
 
-/* Write the patched raw index and move it over the index; releases the lock. */
-static int raw_index_commit(struct index_lock *l, const gs_buf *data)
+/*
+ * Put `data` in place as the index while index.lock stays ours: git
+ * commands read the index without the lock, so it must be new before the
+ * ref moves (see attempt_once). Without `data`, remove the index.
+ */
+static int raw_install(struct index_lock *l, const gs_buf *data)
 {
 	int fd;
 	ssize_t w;
 
+	if (!data) {
+		if (unlink(l->index_path.ptr) < 0 && errno != ENOENT) {
+			gs_error_set("cannot remove '%s': %s", l->index_path.ptr, strerror(errno));
+			return GS_ERROR;
+		}
+		return 0;
+	}
 	unlink(l->tmp_path.ptr);
 	fd = open(l->tmp_path.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 	if (fd < 0) {
@@ -819,14 +830,11 @@ static int raw_index_commit(struct index_lock *l, const gs_buf *data)
 		unlink(l->tmp_path.ptr);
 		return GS_ERROR;
 	}
-	close(l->fd);
-	l->fd = -1;
-	unlink(l->lock_path.ptr);
 	return 0;
 }
 
-/* Write the edited copy and move it over the index; releases the lock. */
-static int index_commit(struct index_lock *l, git_index *idx)
+/* The libgit2 copy in place as the index; index.lock stays ours. */
+static int git_install(struct index_lock *l, git_index *idx)
 {
 	if (git_index_write(idx) < 0)
 		return gs_repo_git_error("cannot write the index");
@@ -835,10 +843,27 @@ static int index_commit(struct index_lock *l, git_index *idx)
 			     strerror(errno));
 		return GS_ERROR;
 	}
-	close(l->fd);
-	l->fd = -1;
-	unlink(l->lock_path.ptr);
 	return 0;
+}
+
+/* Give index.lock back (the index itself is already in place). */
+static void index_release(struct index_lock *l)
+{
+	if (l->fd >= 0) {
+		close(l->fd);
+		l->fd = -1;
+		unlink(l->lock_path.ptr);
+	}
+}
+
+/* Write the edited copy and move it over the index; releases the lock. */
+static int index_commit(struct index_lock *l, git_index *idx)
+{
+	int error = git_install(l, idx);
+
+	if (error == 0)
+		index_release(l);
+	return error;
 }
 
 /* What happens to one file's staged copy and work-tree copy. */
@@ -1180,7 +1205,7 @@ static int recover_stale(gs_repo *r, struct index_lock *l)
 	const char *target;
 	ssize_t n;
 	long pid;
-	int error = 0;
+	int error = 0, forward;
 
 	if (index_lock_paths(l, r) < 0)
 		return GS_ERROR;
@@ -1207,12 +1232,17 @@ static int recover_stale(gs_repo *r, struct index_lock *l)
 	/*
 	 * We adopt the lock with its marker intact: if we die too, the next
 	 * writer finds the same marker and redoes this (it is idempotent).
-	 * Was the ref already moved? Then bring index and work tree forward.
+	 * The dead writer had put its index in place before swapping the
+	 * ref. Did the swap happen? Then bring the work tree (and any entry
+	 * still old) forward; else take the index entries back.
 	 */
 	if (git_oid_fromstr(&old_id, old_hex) < 0 || git_oid_fromstr(&new_id, new_hex) < 0)
 		goto rollback;
 	if (gs_repo_target_ref(&target, r) < 0 || strcmp(target, ref) ||
-	    git_reference_name_to_id(&cur, git, ref) < 0 || !git_oid_equal(&cur, &new_id))
+	    git_reference_name_to_id(&cur, git, ref) < 0)
+		goto rollback;
+	forward = git_oid_equal(&cur, &new_id);
+	if (!forward && !git_oid_equal(&cur, &old_id))
 		goto rollback;
 	if (git_commit_lookup(&oc, git, &old_id) < 0 || git_commit_lookup(&nc, git, &new_id) < 0 ||
 	    git_commit_tree(&ot, oc) < 0 || git_commit_tree(&nt, nc) < 0 ||
@@ -1228,6 +1258,22 @@ static int recover_stale(gs_repo *r, struct index_lock *l)
 
 		if (d->status != GIT_DELTA_MODIFIED && d->status != GIT_DELTA_ADDED)
 			continue;
+		if (!forward) {
+			ie = git_index_get_bypath(idx, d->new_file.path, 0);
+			if (ie && git_oid_equal(&ie->id, &d->new_file.id)) {
+				git_index_entry e = *ie;
+
+				if (d->status == GIT_DELTA_ADDED) {
+					git_index_remove(idx, d->new_file.path, 0);
+					continue;
+				}
+				git_oid_cpy(&e.id, &d->old_file.id);
+				e.mtime.seconds = e.mtime.nanoseconds = 0;
+				e.file_size = 0;
+				git_index_add(idx, &e);
+			}
+			continue;
+		}
 		gs_buf_clear(&content);
 		if (read_blob(&content, git, &d->new_file.id, d->new_file.path) < 0)
 			continue;
@@ -1779,11 +1825,11 @@ static int attempt_once(gs_store_result *out, gs_txn *t, const char *ref, int is
 	struct index_lock lock = INDEX_LOCK_INIT;
 	struct local_plan *plans = NULL;
 	git_index *idx = NULL;
-	gs_buf old_blob = GS_BUF_INIT, raw_bytes = GS_BUF_INIT;
+	gs_buf old_blob = GS_BUF_INIT, raw_bytes = GS_BUF_INIT, new_index = GS_BUF_INIT;
 	gs_rawindex rix;
 	struct staged sg;
 	git_oid commit;
-	int changed = 0, error, rc, use_raw = 0;
+	int changed = 0, error, rc, use_raw = 0, had_index = 0;
 
 	memset(&commit, 0, sizeof(commit));
 	memset(&rix, 0, sizeof(rix));
@@ -1842,6 +1888,7 @@ static int attempt_once(gs_store_result *out, gs_txn *t, const char *ref, int is
 		}
 		/* edit the index file in place when we can (fast), else through libgit2 */
 		rc = gs_file_read(&raw_bytes, lock.index_path.ptr, (size_t)1 << 31);
+		had_index = rc == 0;
 		if (rc == 0)
 			rc = gs_rawindex__parse(&rix, raw_bytes.ptr, raw_bytes.size);
 		else if (rc == GS_ENOTFOUND)
@@ -1885,9 +1932,40 @@ static int attempt_once(gs_store_result *out, gs_txn *t, const char *ref, int is
 				goto done;
 		}
 		index_lock_mark(&lock, ref, gs_txn_base(t), &commit);
+		/*
+		 * The new index goes in place before the ref moves: `git
+		 * commit` reads HEAD and then the index without holding
+		 * index.lock, so an index that lagged behind the ref could be
+		 * committed on top of it and revert this update. Until the
+		 * swap succeeds, git cannot commit (we hold index.lock), and
+		 * a failed swap puts the old index back. The entries are
+		 * smudged (size 0): git compares their contents once.
+		 */
+		if (use_raw) {
+			error = stage_raw(&new_index, t, &rix, plans);
+			if (error == GS_EPARSE && (error = index_load(&idx, &lock)) == 0)
+				use_raw = 0; /* a cache-tree we cannot read: libgit2 rewrites it */
+			else if (error == 0)
+				error = raw_install(&lock, &new_index);
+		}
+		if (error == 0 && !use_raw) {
+			error = stage_git(t, idx, plans);
+			if (error == 0)
+				error = git_install(&lock, idx);
+		}
+		if (error < 0) {
+			if (raw_install(&lock, had_index ? &raw_bytes : NULL) < 0)
+				gs_error_prefix("the index may hold an uncommitted update");
+			goto done;
+		}
 	}
 	rc = move_ref(t, ref, &commit, message);
 	if (rc != ATTEMPT_DONE) {
+		if (is_head && raw_install(&lock, had_index ? &raw_bytes : NULL) < 0) {
+			gs_error_prefix("cannot restore the index after a failed update of '%s'", ref);
+			error = GS_ERROR;
+			goto done;
+		}
 		error = rc;
 		goto done;
 	}
@@ -1896,20 +1974,9 @@ static int attempt_once(gs_store_result *out, gs_txn *t, const char *ref, int is
 	if (is_head) {
 		/* the commit is made; from here on errors leave it in place and say so */
 		error = write_worktree(t, plans);
-		if (error == 0 && use_raw) {
-			error = stage_raw(&raw_bytes, t, &rix, plans);
-			if (error == 0)
-				error = raw_index_commit(&lock, &raw_bytes);
-			else if (error == GS_EPARSE && (error = index_load(&idx, &lock)) == 0)
-				use_raw = 0; /* a cache-tree we cannot read: libgit2 rewrites it */
-		}
-		if (error == 0 && !use_raw) {
-			error = stage_git(t, idx, plans);
-			if (error == 0)
-				error = index_commit(&lock, idx);
-		}
+		index_release(&lock);
 		if (error < 0) {
-			gs_error_prefix("committed %s to '%s', but the work tree or index did not follow",
+			gs_error_prefix("committed %s to '%s', but the work tree did not follow",
 					git_oid_tostr_s(&commit), ref);
 			goto done;
 		}
@@ -1922,6 +1989,7 @@ done:
 	git_index_free(idx);
 	gs_rawindex__dispose(&rix);
 	gs_buf_dispose(&raw_bytes);
+	gs_buf_dispose(&new_index);
 	git_signature_free(a);
 	git_signature_free(c);
 	gs_buf_dispose(&old_blob);
