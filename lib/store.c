@@ -816,8 +816,13 @@ static int raw_install(struct index_lock *l, const gs_buf *data)
 		gs_error_set("cannot create '%s': %s", l->tmp_path.ptr, strerror(errno));
 		return GS_ERROR;
 	}
+	/*
+	 * No fsync, as git does not fsync the index by default: the commit
+	 * and the ref are durable, the rename keeps the index whole, and
+	 * flushing a 1 MB index doubled an update's latency.
+	 */
 	w = write(fd, data->ptr, data->size);
-	if (w < 0 || (size_t)w != data->size || fsync(fd) < 0) {
+	if (w < 0 || (size_t)w != data->size) {
 		gs_error_set("cannot write '%s': %s", l->tmp_path.ptr, w < 0 ? strerror(errno) : "short write");
 		close(fd);
 		unlink(l->tmp_path.ptr);
