@@ -172,15 +172,6 @@ static size_t common_prefix(const char *a, size_t an, const char *b, size_t bn)
 	return i;
 }
 
-static size_t common_suffix(const char *a, size_t an, const char *b, size_t bn, size_t limit)
-{
-	size_t i = 0;
-
-	while (i < an - limit && i < bn - limit && a[an - 1 - i] == b[bn - 1 - i])
-		i++;
-	return i;
-}
-
 static gs_fm *fresh(const char *doc, size_t len)
 {
 	gs_fm *fm = NULL;
@@ -205,8 +196,9 @@ static void edit_existing(const char *doc, size_t len, const gs_fm *orig, const 
 {
 	gs_fm *fm = fresh(doc, len), *again;
 	const char *p, *raw;
-	size_t n, pre, suf, rawn, line_lo, raw_off, i;
+	size_t n, rawn, line_lo, raw_off, lo, hi, i;
 	char *got = NULL;
+
 	cur_op = "set existing";
 
 	if (gs_fm_set_str(fm, key, value) < 0) {
@@ -225,36 +217,32 @@ static void edit_existing(const char *doc, size_t len, const gs_fm *orig, const 
 	}
 
 	/*
-	 * The bytes that differ lie inside the old value: from its first byte
-	 * when it sits on the key's line (else from just after the key's
-	 * first byte), up to its last byte.
+	 * new = old[0, lo) + X + old[hi, len): everything before the old
+	 * value (from its first byte when it sits on the key's line, else
+	 * from just after the key's first byte) and everything after its last
+	 * byte is kept. Checked as a prefix and a suffix, since a diff of
+	 * the two texts could slide along runs of equal bytes.
 	 */
-	if (n == len && !memcmp(p, doc, len)) {
-		gs_fm_free(fm);
-		return; /* the value was already there */
-	}
-	pre = common_prefix(doc, len, p, n);
-	suf = common_suffix(doc, len, p, n, pre);
 	CHECK(gs_fm_get_raw(&raw, &rawn, orig, key) == 0);
 	raw_off = (size_t)(raw - orig_bytes(orig));
 	for (line_lo = 0, i = 1; i < gs_fm_line_of(orig, key); line_lo++)
 		i += doc[line_lo] == '\n';
-	/* (a pure insertion can slide along a run of equal bytes) */
-	CHECK(len - suf <= raw_off + rawn || len - suf == pre);
-	if (!memchr(doc + line_lo, '\n', raw_off - line_lo))
-		CHECK(pre >= raw_off);
-	else
-		CHECK(pre > line_lo);
+	lo = memchr(doc + line_lo, '\n', raw_off - line_lo) ? line_lo + 1 : raw_off;
+	hi = raw_off + rawn;
+	CHECK(n >= lo + (len - hi));
+	CHECK(!memcmp(p, doc, lo));
+	CHECK(!memcmp(p + n - (len - hi), doc + hi, len - hi));
 	gs_fm_free(fm);
 }
 
 /* Add an absent key: exactly one line inserted, nothing else changed. */
 static void edit_add(const char *doc, size_t len, const gs_fm *orig, const char *key, const char *value)
 {
-	gs_fm *fm = fresh(doc, len), *again;
+	gs_fm *fm = fresh(doc, len);
 	const char *p;
 	size_t n, pre, ins, i, nl = 0;
 	char *got = NULL;
+
 	cur_op = "add key";
 
 	if (gs_fm_set_str(fm, key, value) < 0) {
@@ -283,9 +271,10 @@ static void edit_add(const char *doc, size_t len, const gs_fm *orig, const char 
 
 static void edit_remove(const char *doc, size_t len, const gs_fm *orig, const char *key)
 {
-	gs_fm *fm = fresh(doc, len), *again;
+	gs_fm *fm = fresh(doc, len);
 	const char *p;
 	size_t n, pre, del;
+
 	cur_op = "remove";
 
 	if (gs_fm_remove(fm, key) < 0) {
@@ -308,8 +297,9 @@ static void edit_remove(const char *doc, size_t len, const gs_fm *orig, const ch
 
 static void edit_block(const char *doc, size_t len, const gs_fm *orig, const char *key, const char *block)
 {
-	gs_fm *fm = fresh(doc, len), *again;
+	gs_fm *fm = fresh(doc, len);
 	char *got = NULL;
+
 	cur_op = "set_block";
 
 	if (gs_fm_set_block(fm, key, block) < 0) {
@@ -333,6 +323,7 @@ static void edit_numbers(const char *doc, size_t len, const gs_fm *orig, const c
 	int64_t i = (int64_t)sel * 1000003 - 7;
 	int64_t gi;
 	double d = sel / 7.0, gd;
+
 	cur_op = "set numbers";
 
 	if (gs_fm_set_i64(fm, key, i) == 0) {
@@ -357,6 +348,7 @@ static void edit_body(const char *doc, size_t len, const gs_fm *orig)
 	gs_fm *fm = fresh(doc, len);
 	const char *p, *b0, *b1;
 	size_t n, bn0, bn1;
+
 	cur_op = "body append";
 
 	if (gs_fm_body_append(fm, "log\n", 4) < 0) {
