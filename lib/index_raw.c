@@ -133,6 +133,10 @@ int gs_rawindex__parse(gs_rawindex *ix, const char *data, size_t len)
 	if (ix->version < 2 || ix->version > 4)
 		return GS_RAWINDEX_UNSUPPORTED;
 	n = get32(data + 8);
+	if (n > len / (ENTRY_FIXED + 1)) {
+		gs_error_set("cannot parse the index: %u entries do not fit in %zu bytes", n, len);
+		return GS_EPARSE;
+	}
 	if (gs_buf_set(&ix->data, data, len) < 0)
 		return GS_ERROR;
 	ix->entries = calloc((size_t)n + 1, sizeof(*ix->entries));
@@ -156,6 +160,8 @@ int gs_rawindex__parse(gs_rawindex *ix, const char *data, size_t len)
 				goto bad;
 			fixed += 2;
 		}
+		if ((size_t)(end - p) < fixed + 1)
+			goto bad;
 		e->offset = (size_t)(p - ix->data.ptr);
 		e->stage = (int)((flags >> 12) & 3);
 		name = p + fixed;
@@ -190,16 +196,19 @@ int gs_rawindex__parse(gs_rawindex *ix, const char *data, size_t len)
 				goto bad;
 			namelen = (size_t)(nul - name);
 			e->path = strndup(name, namelen);
+			if (e->path)
+				ix->count++; /* owned by ix from here, also on failure */
 			/* entries are padded with 1-8 NULs to a multiple of 8 bytes */
 			p += (fixed + namelen + 8) & ~(size_t)7;
-			if (p > end)
+			if (e->path && p > end)
 				goto bad;
 		}
 		if (!e->path) {
 			error = GS_ERROR;
 			goto fail;
 		}
-		ix->count++;
+		if (ix->version == 4)
+			ix->count++;
 	}
 	ix->ext_start = (size_t)(p - ix->data.ptr);
 	/* extensions we cannot keep consistent when a size changes */
