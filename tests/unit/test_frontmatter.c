@@ -231,6 +231,8 @@ static const struct fm_case cases[] = {
 	{ "an invalid block is refused", SET_BLOCK, FM "a: 1\n---\n", "b", "x: [\n", NULL, GS_EUSAGE, "b" },
 
 	/* Found by the fuzzer. */
+	{ "removing the last key=value key leaves the comments alone", REMOVE,
+	  FM "# \x10 note\nt=1\n---\nbody\n", "t", NULL, FM "# \x10 note\n---\nbody\n" },
 	{ "a block that would swallow the next key is refused", SET_BLOCK,
 	  FM "t=: a\nrun_count: b]\n---\n", "t=", "x: [\n", NULL, GS_EUSAGE, "" },
 	{ "an explicit key without a value does not reach the closing line", SET_BLOCK,
