@@ -34,10 +34,16 @@ typedef enum {
 typedef struct gs_fm gs_fm;
 
 /*
- * Parse `len` bytes of a markdown document. `name` (a path, borrowed) is
+ * Parse `len` bytes of a markdown document. `name` (a path, copied) is
  * used in error messages: "cannot parse frontmatter of 'NAME' at line N:
  * WHY". The document bytes are copied. Returns 0, GS_EPARSE (bad YAML,
- * duplicate key, not a mapping, NUL byte), or GS_ETOOBIG.
+ * duplicate key, not a mapping, no closing delimiter, NUL byte, lone CR
+ * or Unicode line separator in the frontmatter), or GS_ETOOBIG.
+ *
+ * Every edit below re-parses the edited document and checks it before
+ * adopting it (the new value reads back; every other key keeps its
+ * bytes and order). A refused edit returns GS_EUSAGE (or GS_EPARSE) and
+ * leaves the document exactly as it was.
  */
 int gs_fm_parse(gs_fm **out, const char *data, size_t len, const char *name);
 void gs_fm_free(gs_fm *fm);
@@ -83,7 +89,9 @@ int gs_fm_set_str(gs_fm *fm, const char *key, const char *value);
 
 /*
  * Set a scalar from its literal YAML text, written as is (numbers,
- * booleans: "12", "0.42"). The text must be a valid plain scalar.
+ * booleans: "12", "0.42"). The text must be one line and read back as
+ * exactly one node, a scalar or a flow collection. In key=value files it
+ * is the same as gs_fm_set_str.
  */
 int gs_fm_set_raw(gs_fm *fm, const char *key, const char *yaml);
 
@@ -95,14 +103,20 @@ int gs_fm_set_f64(gs_fm *fm, const char *key, double value);
  * Replace (or append) a managed block value (`agents`, `resume_attempts`)
  * with `yaml`: block-style YAML of the value, indented by two spaces per
  * level starting at column 0, '\n' line ends (converted to the file's).
- * YAML dialect only (GS_EUSAGE otherwise).
+ * It is written two spaces deeper than its key; a one-line `{}`/`[]`
+ * stays on the key's line, "" leaves `key:` empty. The result must read
+ * back with the same meaning (else GS_EUSAGE). Key=value files give
+ * GS_EUSAGE; a document without frontmatter gets a YAML one.
  */
 int gs_fm_set_block(gs_fm *fm, const char *key, const char *yaml);
 
 /* Remove a key and its value lines. Absent keys are not an error. */
 int gs_fm_remove(gs_fm *fm, const char *key);
 
-/* Append bytes to the end of the body (line ends converted to the file's). */
+/*
+ * Append bytes to the end of the body, '\n' converted to the file's line
+ * ending; a missing final line break is added first.
+ */
 int gs_fm_body_append(gs_fm *fm, const char *text, size_t len);
 
 /* The file's line ending: "\r\n" or "\n" (borrowed, static). */
