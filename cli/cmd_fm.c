@@ -8,11 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
-	"usage: git stats fm get [--json] <file> <key>\n"
-	"   or: git stats fm set [--raw] <file> <key> <value>\n"
-	"   or: git stats fm unset <file> <key>\n"
+#define FM_SYNOPSIS                                               \
+	"usage: git stats fm get [--json] <file> <key>\n"           \
+	"   or: git stats fm set [--raw] <file> <key> <value>\n"    \
+	"   or: git stats fm unset <file> <key>\n"                   \
 	"   or: git stats fm check [--json] <file>\n"
+
+/* Usage errors repeat the synopsis only; --help adds the details. */
+static const char usage[] = FM_SYNOPSIS;
+static const char help[] =
+	FM_SYNOPSIS
 	"\n"
 	"Read and edit the frontmatter of one markdown file, losslessly: only\n"
 	"the bytes of the value that changes are rewritten.\n"
@@ -187,7 +192,7 @@ int cmd_fm(int argc, char **argv)
 	const char *sub;
 
 	if (cli_wants_help(argc, argv))
-		return cli_help(usage);
+		return cli_help(help);
 	if (argc < 2)
 		return cli_usage_error(usage, "fm: missing subcommand");
 	sub = argv[1];
