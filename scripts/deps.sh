@@ -3,10 +3,14 @@
 # re-run: it only calls apt-get when a package is missing.
 #   scripts/deps.sh          build + test dependencies
 #   scripts/deps.sh --fuzz   also clang and its libFuzzer runtime
+#   scripts/deps.sh --ci     also clang, libFuzzer and valgrind (what .ci/run uses)
 set -eu
 
 pkgs="cmake make gcc pkg-config git libgit2-dev libyaml-dev libcjson-dev libcmocka-dev ca-certificates"
-[ "${1:-}" = "--fuzz" ] && pkgs="$pkgs clang libclang-rt-14-dev"
+case "${1:-}" in
+--fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
+--ci) pkgs="$pkgs clang libclang-rt-14-dev valgrind" ;;
+esac
 
 missing=""
 for p in $pkgs; do
