@@ -615,6 +615,16 @@ int gs_agents_parse(gs_agents *out, const char *raw, size_t len, size_t column)
 			error = GS_EPARSE;
 			goto done;
 		}
+		/*
+		 * Only names our commands could have written: the block must
+		 * format back to YAML that parses (libyaml refuses implicit keys
+		 * over 1024 characters) and each name must be a ref component.
+		 */
+		if (gs_agent_name_check(k->str) < 0) {
+			gs_error_prefix("agents (line %zu)", k->line);
+			error = GS_EPARSE;
+			goto done;
+		}
 		if (gs_agents_find(out, k->str)) {
 			gs_error_set("agents: duplicate agent '%s' (line %zu)", k->str, k->line);
 			error = GS_EPARSE;

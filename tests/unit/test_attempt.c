@@ -354,6 +354,10 @@ static void test_attempt_parse_errors_name_the_field(void **state)
 	assert_non_null(strstr(gs_error_last(), "agents: line "));
 	assert_int_equal(gs_agents_parse(&a, "a: {}\na: {}\n", 12, 0), GS_EPARSE);
 	assert_non_null(strstr(gs_error_last(), "duplicate agent 'a'"));
+	/* found by fuzz_attempt: a name no command could write, too long to
+	 * format back as an implicit YAML key */
+	assert_int_equal(gs_agents_parse(&a, "\"recon agent\": {}\n", 17, 0), GS_EPARSE);
+	assert_non_null(strstr(gs_error_last(), "agents (line 1): invalid agent name 'recon agent'"));
 }
 
 static void test_attempt_strings_that_need_quotes_round_trip(void **state)
