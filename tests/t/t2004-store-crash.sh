@@ -5,7 +5,8 @@
 # tree, the tricky case) are tested.
 . "$(dirname "$0")/test-lib.sh"
 
-KILLS=${GS_CRASH_KILLS:-120}
+# writers that must really die mid-update, per ref (200 in all)
+KILLS=${GS_CRASH_KILLS:-100}
 
 # A random delay of 0..$SPAN ms, as a sleep(1) argument. SPAN is the
 # length of one update (measured below), so kills land in every phase.
@@ -38,30 +39,41 @@ check() {
 	git fsck --no-progress >../fsck.out 2>&1 || { cat ../fsck.out; return 1; }
 }
 
-# crash_loop REF [--ref REF]: KILLS rounds of start, wait, SIGKILL, check
+# crash_loop REF [--ref REF]: start a writer, wait a random moment, SIGKILL
+# it, check; until KILLS writers really died mid-update. A writer that
+# finished before its kill shrinks the delay span, one that died widens
+# it again, so kills keep landing inside updates however loaded the
+# machine is (a fixed span made the kill count depend on the load).
 crash_loop() {
 	ref=$1
 	shift
 	measure "$@" || return 1
 	i=1
 	killed=0
-	while [ $i -le $KILLS ]; do
+	max=$((KILLS * 6))
+	while [ $killed -lt $KILLS ] && [ $i -le $max ]; do
 		git-stats set "$@" 1 "k$i=$i" "round=$i" >/dev/null 2>>../writer.err &
 		pid=$!
 		sleep "$(delay)"
 		kill -9 $pid 2>/dev/null
 		wait $pid 2>/dev/null
-		[ $? -ne 137 ] || killed=$((killed + 1))
+		if [ $? -eq 137 ]; then
+			killed=$((killed + 1))
+			SPAN=$((SPAN + SPAN / 8 + 1))
+		else
+			SPAN=$((SPAN * 3 / 4))
+			[ $SPAN -ge 1 ] || SPAN=1
+		fi
 		# a crashed git leaves the same: the user removes a stale ref lock
 		if [ -e ".git/$ref.lock" ] || [ -e "$ref.lock" ]; then
 			echo "round $i: stale $ref.lock removed" >&2
 			rm -f ".git/$ref.lock" "$ref.lock"
 		fi
-		check "$ref" || { echo "after kill $i"; return 1; }
+		check "$ref" || { echo "after round $i ($killed killed)"; return 1; }
 		i=$((i + 1))
 	done
-	echo "$killed of $KILLS writers killed (span ${SPAN} ms), $((KILLS - killed)) finished" >&2
-	test $killed -ge $((KILLS / 4))
+	echo "$killed writers killed in $((i - 1)) rounds (final span ${SPAN} ms)" >&2
+	test $killed -ge $KILLS
 }
 
 test_expect_success 'setup' '
@@ -70,7 +82,7 @@ test_expect_success 'setup' '
 	 git stats new --ref refs/heads/issues --id 1 "Crash target" >/dev/null)
 '
 
-test_expect_success "dedicated ref: $KILLS SIGKILLs at random moments" '
+test_expect_success "dedicated ref: $KILLS writers SIGKILLed at random moments" '
 	(cd repo && crash_loop refs/heads/issues --ref refs/heads/issues)
 '
 
@@ -80,7 +92,7 @@ test_expect_success 'dedicated ref: the next update succeeds and keeps everythin
 	 git fsck --strict)
 '
 
-test_expect_success "checked-out branch: $KILLS SIGKILLs at random moments" '
+test_expect_success "checked-out branch: $KILLS writers SIGKILLed at random moments" '
 	(cd repo && crash_loop refs/heads/main)
 '
 
