@@ -67,15 +67,17 @@ done:
 	return error;
 }
 
-static int write_all(int fd, const char *p, size_t len)
+int gs_file_write_all(int fd, const void *data, size_t len)
 {
+	const char *p = data;
+
 	while (len) {
 		ssize_t n = write(fd, p, len);
 
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return -1;
+			return GS_ERROR;
 		}
 		p += n;
 		len -= (size_t)n;
@@ -112,7 +114,7 @@ int gs_file_write_atomic(const char *path, const void *data, size_t len, unsigne
 		gs_error_set("cannot create temporary file beside '%s': %s", path, strerror(errno));
 		goto done;
 	}
-	if (write_all(fd, data, len) < 0 || fchmod(fd, want) < 0 || fsync(fd) < 0) {
+	if (gs_file_write_all(fd, data, len) < 0 || fchmod(fd, want) < 0 || fsync(fd) < 0) {
 		gs_error_set("cannot write '%s': %s", tmp.ptr, strerror(errno));
 		goto done;
 	}

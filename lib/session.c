@@ -273,19 +273,8 @@ static int write_replace(const char *path, const char *data, size_t len)
 		gs_buf_clear(&tmp);
 		goto done;
 	}
-	if (fchmod(fd, 0600) < 0)
+	if (fchmod(fd, 0600) < 0 || gs_file_write_all(fd, data, len) < 0)
 		goto io;
-	while (len) {
-		ssize_t w = write(fd, data, len);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			goto io;
-		}
-		data += w;
-		len -= (size_t)w;
-	}
 	if (close(fd) < 0) {
 		fd = -1;
 		goto io;
@@ -1143,22 +1132,6 @@ done:
 	return error;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int gs_session_append(int64_t *out_seq, int64_t *out_ts_ms, gs_buf *out_line,
 		      const char *sessions_dir, const char *id, gs_session_event_type type,
 		      const cJSON *data)
@@ -1223,7 +1196,7 @@ int gs_session_append(int64_t *out_seq, int64_t *out_ts_ms, gs_buf *out_line,
 				 "\"data\":%s}\n",
 			  id, (long long)seq, type_names[type], ts_text, dtext) < 0)
 		goto done;
-	if (write_all(fd, line.ptr, line.size) < 0) {
+	if (gs_file_write_all(fd, line.ptr, line.size) < 0) {
 		gs_error_set("cannot append to '%s': %s", path.ptr, strerror(errno));
 		/* Take back a partial line: nothing half-written stays behind. */
 		if (ftruncate(fd, st.st_size) < 0) {

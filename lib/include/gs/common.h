@@ -103,6 +103,13 @@ int gs_file_read(gs_buf *out, const char *path, size_t limit);
  */
 int gs_file_write_atomic(const char *path, const void *data, size_t len, unsigned int mode);
 
+/*
+ * Write all `len` bytes of `data` to `fd`, resuming after short writes and
+ * EINTR. Returns 0, or GS_ERROR with errno set and no error message: the
+ * caller knows which file it was and words the message.
+ */
+int gs_file_write_all(int fd, const void *data, size_t len);
+
 #ifdef __cplusplus
 }
 #endif
