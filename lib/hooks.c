@@ -1509,13 +1509,28 @@ static int issues_subtree(git_tree **out, git_repository *repo, git_tree *root, 
 	return rc < 0 ? GS_ERROR : 0;
 }
 
+/* git's order of tree entries: names compared as if a tree's ended in '/'. */
+static int tree_order_cmp(const git_tree_entry *x, const git_tree_entry *y)
+{
+	const char *a = git_tree_entry_name(x), *b = git_tree_entry_name(y);
+	size_t la = strlen(a), lb = strlen(b), n = la < lb ? la : lb;
+	int c = memcmp(a, b, n);
+	unsigned char ca, cb;
+
+	if (c)
+		return c;
+	ca = n < la ? (unsigned char)a[n] : git_tree_entry_type(x) == GIT_OBJECT_TREE ? '/' : 0;
+	cb = n < lb ? (unsigned char)b[n] : git_tree_entry_type(y) == GIT_OBJECT_TREE ? '/' : 0;
+	return (int)ca - (int)cb;
+}
+
 /* Issue files that differ between two root trees (either may be NULL). */
 static int changed_between(changed_list *out, gs_repo *r, git_tree *old_root, git_tree *new_root)
 {
 	git_repository *repo = gs_repo_git(r);
 	const char *dir = gs_repo_issues_dir(r);
 	git_tree *a = NULL, *b = NULL;
-	size_t i, n;
+	size_t i, j = 0, n, na;
 	int error = GS_ERROR;
 
 	if (issues_subtree(&a, repo, old_root, dir) < 0 || issues_subtree(&b, repo, new_root, dir) < 0)
@@ -1527,21 +1542,27 @@ static int changed_between(changed_list *out, gs_repo *r, git_tree *old_root, gi
 	}
 	/*
 	 * Compare entries by name rather than with git_diff: on 10,000 issues
-	 * a binary search per entry is a fraction of a millisecond, the tree
-	 * diff machinery tens of milliseconds.
+	 * the tree diff machinery costs tens of milliseconds. Both trees are
+	 * in git's tree order, so one merge walk pairs the entries (a binary
+	 * search per entry cost 6M instructions).
 	 */
 	n = git_tree_entrycount(b);
+	na = a ? git_tree_entrycount(a) : 0;
 	for (i = 0; i < n; i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(b, i), *old;
+		const git_tree_entry *e = git_tree_entry_byindex(b, i), *old = NULL;
 		const char *name = git_tree_entry_name(e);
 		size_t len = strlen(name);
 		changed_file *v;
 		gs_buf full = GS_BUF_INIT;
+		int cmp = 1;
 
+		while (j < na && (cmp = tree_order_cmp(git_tree_entry_byindex(a, j), e)) < 0)
+			j++;
+		if (j < na && cmp == 0)
+			old = git_tree_entry_byindex(a, j);
 		if (git_tree_entry_type(e) != GIT_OBJECT_BLOB || name[0] == '.' || len < 4 ||
 		    strcmp(name + len - 3, ".md"))
 			continue;
-		old = a ? git_tree_entry_byname(a, name) : NULL;
 		if (old && git_oid_equal(git_tree_entry_id(old), git_tree_entry_id(e)))
 			continue;
 		if (gs_buf_printf(&full, "%s/%s", dir, name) < 0)
