@@ -4,83 +4,20 @@
  */
 #include "index_raw.h"
 
+#include <openssl/sha.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* --- SHA-1 (FIPS 180-4), only for the index trailer ------------------- */
-
-#define ROL(x, n) (((x) << (n)) | ((x) >> (32 - (n))))
-
 /*
- * The rounds unrolled with rotating variable names (after Steve Reid's
- * public-domain SHA-1), so the schedule indices are constants.
+ * SHA-1 of the whole file, only for the index trailer (a checksum against
+ * corruption, not an object id: no collision detection needed). OpenSSL's
+ * assembly (SHA-NI or AVX2) does a 1 MB index in a fraction of the
+ * ~22M instructions our portable C took; libcrypto is in the process
+ * anyway (libgit2 -> libssh2 -> libcrypto).
  */
-#define BLK0(i) (l[i] = (uint32_t)p[4 * (i)] << 24 | (uint32_t)p[4 * (i) + 1] << 16 | \
-			(uint32_t)p[4 * (i) + 2] << 8 | (uint32_t)p[4 * (i) + 3])
-#define BLK(i) (l[(i) & 15] = ROL(l[((i) + 13) & 15] ^ l[((i) + 8) & 15] ^ l[((i) + 2) & 15] ^ \
-				 l[(i) & 15], 1))
-#define R0(v, w, x, y, z, i) z += ((w & (x ^ y)) ^ y) + BLK0(i) + 0x5a827999u + ROL(v, 5); w = ROL(w, 30)
-#define R1(v, w, x, y, z, i) z += ((w & (x ^ y)) ^ y) + BLK(i) + 0x5a827999u + ROL(v, 5); w = ROL(w, 30)
-#define R2(v, w, x, y, z, i) z += (w ^ x ^ y) + BLK(i) + 0x6ed9eba1u + ROL(v, 5); w = ROL(w, 30)
-#define R3(v, w, x, y, z, i) z += (((w | x) & y) | (w & x)) + BLK(i) + 0x8f1bbcdcu + ROL(v, 5); w = ROL(w, 30)
-#define R4(v, w, x, y, z, i) z += (w ^ x ^ y) + BLK(i) + 0xca62c1d6u + ROL(v, 5); w = ROL(w, 30)
-
-static void sha1_block(uint32_t h[5], const unsigned char *p)
-{
-	uint32_t l[16], a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
-
-	R0(a, b, c, d, e, 0); R0(e, a, b, c, d, 1); R0(d, e, a, b, c, 2); R0(c, d, e, a, b, 3);
-	R0(b, c, d, e, a, 4); R0(a, b, c, d, e, 5); R0(e, a, b, c, d, 6); R0(d, e, a, b, c, 7);
-	R0(c, d, e, a, b, 8); R0(b, c, d, e, a, 9); R0(a, b, c, d, e, 10); R0(e, a, b, c, d, 11);
-	R0(d, e, a, b, c, 12); R0(c, d, e, a, b, 13); R0(b, c, d, e, a, 14); R0(a, b, c, d, e, 15);
-	R1(e, a, b, c, d, 16); R1(d, e, a, b, c, 17); R1(c, d, e, a, b, 18); R1(b, c, d, e, a, 19);
-	R2(a, b, c, d, e, 20); R2(e, a, b, c, d, 21); R2(d, e, a, b, c, 22); R2(c, d, e, a, b, 23);
-	R2(b, c, d, e, a, 24); R2(a, b, c, d, e, 25); R2(e, a, b, c, d, 26); R2(d, e, a, b, c, 27);
-	R2(c, d, e, a, b, 28); R2(b, c, d, e, a, 29); R2(a, b, c, d, e, 30); R2(e, a, b, c, d, 31);
-	R2(d, e, a, b, c, 32); R2(c, d, e, a, b, 33); R2(b, c, d, e, a, 34); R2(a, b, c, d, e, 35);
-	R2(e, a, b, c, d, 36); R2(d, e, a, b, c, 37); R2(c, d, e, a, b, 38); R2(b, c, d, e, a, 39);
-	R3(a, b, c, d, e, 40); R3(e, a, b, c, d, 41); R3(d, e, a, b, c, 42); R3(c, d, e, a, b, 43);
-	R3(b, c, d, e, a, 44); R3(a, b, c, d, e, 45); R3(e, a, b, c, d, 46); R3(d, e, a, b, c, 47);
-	R3(c, d, e, a, b, 48); R3(b, c, d, e, a, 49); R3(a, b, c, d, e, 50); R3(e, a, b, c, d, 51);
-	R3(d, e, a, b, c, 52); R3(c, d, e, a, b, 53); R3(b, c, d, e, a, 54); R3(a, b, c, d, e, 55);
-	R3(e, a, b, c, d, 56); R3(d, e, a, b, c, 57); R3(c, d, e, a, b, 58); R3(b, c, d, e, a, 59);
-	R4(a, b, c, d, e, 60); R4(e, a, b, c, d, 61); R4(d, e, a, b, c, 62); R4(c, d, e, a, b, 63);
-	R4(b, c, d, e, a, 64); R4(a, b, c, d, e, 65); R4(e, a, b, c, d, 66); R4(d, e, a, b, c, 67);
-	R4(c, d, e, a, b, 68); R4(b, c, d, e, a, 69); R4(a, b, c, d, e, 70); R4(e, a, b, c, d, 71);
-	R4(d, e, a, b, c, 72); R4(c, d, e, a, b, 73); R4(b, c, d, e, a, 74); R4(a, b, c, d, e, 75);
-	R4(e, a, b, c, d, 76); R4(d, e, a, b, c, 77); R4(c, d, e, a, b, 78); R4(b, c, d, e, a, 79);
-	h[0] += a;
-	h[1] += b;
-	h[2] += c;
-	h[3] += d;
-	h[4] += e;
-}
-
 void gs_rawindex__sha1(unsigned char out[20], const void *data, size_t len)
 {
-	uint32_t h[5] = { 0x67452301u, 0xefcdab89u, 0x98badcfeu, 0x10325476u, 0xc3d2e1f0u };
-	const unsigned char *p = data;
-	unsigned char tail[128];
-	size_t full = len / 64 * 64, rest = len - full, tlen;
-	uint64_t bits = (uint64_t)len * 8;
-
-	for (size_t off = 0; off < full; off += 64)
-		sha1_block(h, p + off);
-	memset(tail, 0, sizeof(tail));
-	memcpy(tail, p + full, rest);
-	tail[rest] = 0x80;
-	tlen = rest + 1 + 8 <= 64 ? 64 : 128;
-	for (int i = 0; i < 8; i++)
-		tail[tlen - 1 - i] = (unsigned char)(bits >> (8 * i));
-	sha1_block(h, tail);
-	if (tlen == 128)
-		sha1_block(h, tail + 64);
-	for (int i = 0; i < 5; i++) {
-		out[4 * i] = (unsigned char)(h[i] >> 24);
-		out[4 * i + 1] = (unsigned char)(h[i] >> 16);
-		out[4 * i + 2] = (unsigned char)(h[i] >> 8);
-		out[4 * i + 3] = (unsigned char)h[i];
-	}
+	SHA1(data, len, out);
 }
 
 /* --- parsing ----------------------------------------------------------- */
