@@ -504,6 +504,12 @@ static int yaml_index(gs_fm *fm, int ascii)
 					fm->indent = s - k->line_off;
 				cur = k;
 			} else if (depth == 1) {
+				/*
+				 * An empty value is marked after the ':' in a block mapping
+				 * but at the next token in a flow one; use the ':' for both.
+				 */
+				if (s == e)
+					s = e = cur->sep_end;
 				cur->val_off = s;
 				cur->val_end = e;
 				cur->val_line = line;

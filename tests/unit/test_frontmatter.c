@@ -231,6 +231,10 @@ static const struct fm_case cases[] = {
 	{ "an invalid block is refused", SET_BLOCK, FM "a: 1\n---\n", "b", "x: [\n", NULL, GS_EUSAGE, "b" },
 
 	/* Found by the fuzzer. */
+	{ "an empty value in a flow root mapping is set after its colon", SET_STR,
+	  FM "{a:   }\n---\n", "a", "v", FM "{a: v   }\n---\n" },
+	{ "the raw value of an empty flow entry sits after its colon", GET_RAW,
+	  FM "{a:   , b: 1}\n---\n", "a", NULL, "" },
 	{ "removing the last key=value key leaves the comments alone", REMOVE,
 	  FM "# \x10 note\nt=1\n---\nbody\n", "t", NULL, FM "# \x10 note\n---\nbody\n" },
 	{ "a block that would swallow the next key is refused", SET_BLOCK,
