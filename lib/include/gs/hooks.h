@@ -174,6 +174,26 @@ int gs_hooks_post_merge(gs_buf *warn, gs_repo *r, int squash);
  */
 int gs_hooks_post_rewrite(gs_buf *warn, gs_repo *r, const char *input, size_t len);
 
+/*
+ * What a hook program does with the repository open: one of the three
+ * above, given the program's `argc`/`argv` and the `payload` passed to
+ * gs_hooks_main(). Its problems go into `warn`, one per line; its return
+ * value is not looked at (a hook never fails the user's git command).
+ */
+typedef int (*gs_hooks_body)(gs_buf *warn, gs_repo *r, int argc, char **argv, void *payload);
+
+/*
+ * The whole of hook program `hook` ("post-commit", ...) but printing:
+ * append "<hook> <args...>" as a line to the file $GIT_STATS_HOOK_TRACE
+ * names (when set), stop when gs_hooks_may_have_work() says it is idle,
+ * else run `body` on the repository of the current directory (none: do
+ * nothing) between git_libgit2_init() and _shutdown(). Each warning line
+ * is appended to `out` as "git-stats: <hook>: <line>\n", for the program
+ * to write to stderr.
+ */
+void gs_hooks_main(gs_buf *out, const char *hook, int argc, char **argv, gs_hooks_body body,
+		   void *payload);
+
 #ifdef __cplusplus
 }
 #endif
