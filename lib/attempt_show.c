@@ -236,17 +236,6 @@ static int cell_usd(gs_report_table *t, double v, size_t unknown)
 	return gs_report_table_cell_buf(t, &b);
 }
 
-static int cell_duration(gs_report_table *t, int64_t ms)
-{
-	gs_buf b = GS_BUF_INIT;
-
-	if (gs_report_fmt_duration(&b, ms) < 0) {
-		gs_buf_dispose(&b);
-		return GS_ERROR;
-	}
-	return gs_report_table_cell_buf(t, &b);
-}
-
 static int short_id(gs_report_table *t, const char *hex)
 {
 	return gs_report_table_cellf(t, "%.10s", hex ? hex : "-");
@@ -296,8 +285,9 @@ int gs_attempt_report_text(gs_buf *out, gs_repo *r, const gs_fm *fm, const char 
 				 gs_report_table_cell(t, ph ? ph : "?") < 0 ||
 				 gs_report_table_cell(t, gs_agent_status_name(g->status)) < 0 ||
 				 gs_report_table_cellf(t, "%zu", g->nattempts) < 0 ||
-				 (g->status == GS_AGENT_SUCCESS ? cell_duration(t, g->final_duration_ms)
-								: gs_report_table_cell(t, "-")) < 0 ||
+				 (g->status == GS_AGENT_SUCCESS
+					  ? gs_report_table_cell_duration(t, g->final_duration_ms)
+					  : gs_report_table_cell(t, "-")) < 0 ||
 				 cell_usd(t, g->total_cost_usd, g->unknown_cost) < 0 || short_id(t, g->checkpoint) < 0;
 
 			free(ph);
@@ -333,7 +323,7 @@ int gs_attempt_report_text(gs_buf *out, gs_repo *r, const gs_fm *fm, const char 
 				    gs_report_table_cellf(t, "%lld", (long long)a->attempt_number) < 0 ||
 				    gs_report_table_cell(t, a->success ? "success" : "failed") < 0 ||
 				    gs_report_table_cell(t, a->timestamp ? a->timestamp : "-") < 0 ||
-				    cell_duration(t, a->duration_ms) < 0 ||
+				    gs_report_table_cell_duration(t, a->duration_ms) < 0 ||
 				    (a->has_cost ? cell_usd(t, a->cost_usd, 0) : gs_report_table_cell(t, "?")) < 0 ||
 				    gs_report_table_cell_buf(t, &b) < 0)
 					goto done;
@@ -362,7 +352,8 @@ int gs_attempt_report_text(gs_buf *out, gs_repo *r, const gs_fm *fm, const char 
 			const gs_phase *p = &phases.phases[i];
 
 			if (gs_report_table_row(t) < 0 || gs_report_table_cell(t, p->name) < 0 ||
-			    gs_report_table_cellf(t, "%zu", p->agent_count) < 0 || cell_duration(t, p->duration_ms) < 0 ||
+			    gs_report_table_cellf(t, "%zu", p->agent_count) < 0 ||
+			    gs_report_table_cell_duration(t, p->duration_ms) < 0 ||
 			    gs_report_table_cellf(t, "%.1f%%", p->duration_percentage) < 0 || cell_usd(t, p->cost_usd, 0) < 0)
 				goto done;
 		}

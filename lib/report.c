@@ -330,6 +330,17 @@ int gs_report_table_cell_buf(gs_report_table *t, gs_buf *text)
 	return put_cell(t, p);
 }
 
+int gs_report_table_cell_duration(gs_report_table *t, int64_t ms)
+{
+	gs_buf b = GS_BUF_INIT;
+
+	if (gs_report_fmt_duration(&b, ms) < 0) {
+		gs_buf_dispose(&b);
+		return GS_ERROR;
+	}
+	return gs_report_table_cell_buf(t, &b);
+}
+
 static int pad(gs_buf *out, size_t n)
 {
 	while (n--)

@@ -685,17 +685,6 @@ static int cell_fmt(gs_report_table *t, fmt_fn fn, double v)
 	return gs_report_table_cell_buf(t, &b);
 }
 
-static int cell_duration(gs_report_table *t, int64_t ms)
-{
-	gs_buf b = GS_BUF_INIT;
-
-	if (gs_report_fmt_duration(&b, ms) < 0) {
-		gs_buf_dispose(&b);
-		return GS_ERROR;
-	}
-	return gs_report_table_cell_buf(t, &b);
-}
-
 /* Cost cell: `unknown` when nothing is priced, a `*` when part is not. */
 static int cell_cost(gs_report_table *t, double usd, int64_t unknown, int per_success)
 {
@@ -757,7 +746,7 @@ static int text_cell(gs_report_table *t, enum col c, const gs_usage_row *row, in
 	case COL_HIT:
 		return cell_fmt(t, gs_report_fmt_percent, row->cache_hit_rate);
 	case COL_DURATION:
-		return cell_duration(t, row->duration_ms);
+		return gs_report_table_cell_duration(t, row->duration_ms);
 	case COL_OUT_RATE:
 		return cell_fmt(t, gs_report_fmt_rate, row->output_tokens_per_second);
 	case COL_COST:

@@ -92,6 +92,8 @@ int gs_report_table_cellf(gs_report_table *t, const char *fmt, ...)
 	;
 /* Take ownership of a gs_buf's bytes as the next cell (the buffer is reset). */
 int gs_report_table_cell_buf(gs_report_table *t, gs_buf *text);
+/* The next cell: `ms` as gs_report_fmt_duration() words it. */
+int gs_report_table_cell_duration(gs_report_table *t, int64_t ms);
 
 /*
  * Append the table to `out`: header, rows, rule and totals. With `color`
