@@ -336,10 +336,10 @@ int gs_repo_config_str(char **out, gs_repo *r, const char *key)
 	return 0;
 }
 
-int gs_repo_config_bool(int *out, gs_repo *r, const char *key)
+/* What a typed git_config_get_*() result `rc` for `key` means to us: a
+ * value that does not parse as the type is GS_EPARSE. */
+static int typed_config_error(int rc, const char *key)
 {
-	int rc = git_config_get_bool(out, r->config, key);
-
 	if (rc == GIT_ENOTFOUND) {
 		gs_error_set("config '%s' is not set", key);
 		return GS_ENOTFOUND;
@@ -351,19 +351,18 @@ int gs_repo_config_bool(int *out, gs_repo *r, const char *key)
 	return 0;
 }
 
+int gs_repo_config_bool(int *out, gs_repo *r, const char *key)
+{
+	return typed_config_error(git_config_get_bool(out, r->config, key), key);
+}
+
 int gs_repo_config_i64(int64_t *out, gs_repo *r, const char *key)
 {
 	int64_t v;
-	int rc = git_config_get_int64(&v, r->config, key);
+	int error = typed_config_error(git_config_get_int64(&v, r->config, key), key);
 
-	if (rc == GIT_ENOTFOUND) {
-		gs_error_set("config '%s' is not set", key);
-		return GS_ENOTFOUND;
-	}
-	if (rc < 0) {
-		gs_repo_git_error("config '%s'", key);
-		return GS_EPARSE;
-	}
+	if (error < 0)
+		return error;
 	*out = v;
 	return 0;
 }
