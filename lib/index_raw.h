@@ -18,7 +18,8 @@
 #include <sys/stat.h>
 
 typedef struct {
-	char *path;    /* full path (owned) */
+	const char *path; /* full path: in `data` (v2, v3) or `owned` (v4) */
+	char *owned;      /* a v4 entry's path, rebuilt from its prefix */
 	size_t offset; /* of the entry in the file */
 	int stage;
 } gs_rawindex_entry;
