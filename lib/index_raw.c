@@ -4,6 +4,14 @@
  */
 #include "index_raw.h"
 
+/*
+ * SHA1_Init/Update/Final are deprecated in OpenSSL 3 in favour of EVP,
+ * but EVP (and the one-shot SHA1(), built on it) fetches the digest from
+ * a provider first: ~0.8 ms on the first call of a process, more than
+ * hashing the whole index. The low-level calls go straight to the
+ * assembly. This asks the 1.1.1 API, where they are not deprecated.
+ */
+#define OPENSSL_API_COMPAT 10101
 #include <openssl/sha.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,13 +19,18 @@
 /*
  * SHA-1 of the whole file, only for the index trailer (a checksum against
  * corruption, not an object id: no collision detection needed). OpenSSL's
- * assembly (SHA-NI or AVX2) does a 1 MB index in a fraction of the
- * ~22M instructions our portable C took; libcrypto is in the process
- * anyway (libgit2 -> libssh2 -> libcrypto).
+ * assembly (SHA-NI or AVX2) hashes the 1 MB index of the store benchmark
+ * in 0.55 ms, first call of a fresh process; the portable C SHA-1 this
+ * replaced took 1.27 ms, libgit2's collision-detecting one 1.76 ms.
+ * libcrypto is in the process anyway (libgit2 -> libssh2 -> libcrypto).
  */
 void gs_rawindex__sha1(unsigned char out[20], const void *data, size_t len)
 {
-	SHA1(data, len, out);
+	SHA_CTX c;
+
+	SHA1_Init(&c);
+	SHA1_Update(&c, data, len);
+	SHA1_Final(out, &c);
 }
 
 /* --- parsing ----------------------------------------------------------- */
