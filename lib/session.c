@@ -828,7 +828,12 @@ done:
 	return error;
 }
 
-static int meta_save(const char *path, cJSON *m)
+/*
+ * Write metadata `m` to `path` as pretty JSON and a newline. Only the
+ * first write of a session needs to be `durable` (the session exists once
+ * it returns); later ones replace a cache (see write_replace).
+ */
+static int meta_save(const char *path, cJSON *m, int durable)
 {
 	char *text = cJSON_Print(m);
 	gs_buf b = GS_BUF_INIT;
@@ -838,8 +843,12 @@ static int meta_save(const char *path, cJSON *m)
 		gs_error_set("out of memory");
 		return GS_ERROR;
 	}
-	error = gs_buf_puts(&b, text) < 0 || gs_buf_putc(&b, '\n') < 0
-			? GS_ERROR : write_replace(path, b.ptr, b.size);
+	if (gs_buf_puts(&b, text) < 0 || gs_buf_putc(&b, '\n') < 0)
+		error = GS_ERROR;
+	else if (durable)
+		error = gs_file_write_atomic(path, b.ptr, b.size, 0600);
+	else
+		error = write_replace(path, b.ptr, b.size);
 	free(text);
 	gs_buf_dispose(&b);
 	return error;
@@ -967,7 +976,7 @@ static int meta_refresh(cJSON **out, const char *sessions_dir, const char *id)
 		meta_totals(meta);
 		/* Best effort: a reader without write access still gets
 		 * up-to-date figures. */
-		if (meta_save(mpath.ptr, meta) < 0)
+		if (meta_save(mpath.ptr, meta, 0) < 0)
 			gs_error_clear();
 	}
 	*out = meta;
@@ -1018,23 +1027,8 @@ int gs_session_create(char out_id[GS_SESSION_ID_BUFSZ], const char *sessions_dir
 	meta_totals(meta);
 	if (session_path(&path, sessions_dir, id, "metadata.json") < 0)
 		goto done;
-	{
-		char *text = cJSON_Print(meta);
-		gs_buf b = GS_BUF_INIT;
-
-		if (!text || gs_buf_puts(&b, text) < 0 || gs_buf_putc(&b, '\n') < 0) {
-			free(text);
-			gs_buf_dispose(&b);
-			gs_error_set("out of memory");
-			goto done;
-		}
-		free(text);
-		/* The first write is durable: the session exists once `new` returns. */
-		error = gs_file_write_atomic(path.ptr, b.ptr, b.size, 0600);
-		gs_buf_dispose(&b);
-		if (error < 0)
-			goto done;
-	}
+	if ((error = meta_save(path.ptr, meta, 1)) < 0)
+		goto done;
 	memcpy(out_id, id, GS_SESSION_ID_BUFSZ);
 	error = 0;
 done:
