@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "gs/common.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -144,4 +145,64 @@ done:
 	gs_buf_dispose(&tmp);
 	gs_buf_dispose(&dir);
 	return error;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void gs_file_names_free(char **names, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		free(names[i]);
+	free(names);
+}
+
+int gs_file_list_dir(char ***out, size_t *out_count, const char *dir,
+		     int (*keep)(const char *name))
+{
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, alloc = 0;
+
+	*out = NULL;
+	*out_count = 0;
+	d = opendir(dir);
+	if (!d) {
+		if (errno == ENOENT)
+			return 0;
+		gs_error_set("cannot read '%s': %s", dir, strerror(errno));
+		return GS_ERROR;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (!keep(de->d_name))
+			continue;
+		if (n == alloc) {
+			char **grown;
+
+			alloc = alloc ? alloc * 2 : 16;
+			grown = realloc(names, alloc * sizeof(*names));
+			if (!grown)
+				goto oom;
+			names = grown;
+		}
+		if (!(names[n] = strdup(de->d_name)))
+			goto oom;
+		n++;
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_names);
+	*out = names;
+	*out_count = n;
+	return 0;
+oom:
+	closedir(d);
+	gs_file_names_free(names, n);
+	gs_error_set("out of memory");
+	return GS_ERROR;
 }

@@ -5,7 +5,6 @@
  */
 #include "session_priv.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
@@ -92,62 +91,14 @@ done:
 	return error;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 void gs_session__ids_free(char **ids, size_t count)
 {
-	size_t i;
-
-	for (i = 0; i < count; i++)
-		free(ids[i]);
-	free(ids);
+	gs_file_names_free(ids, count);
 }
 
 int gs_session__ids(char ***out, size_t *out_count, const char *sessions_dir)
 {
-	DIR *d;
-	struct dirent *de;
-	char **ids = NULL;
-	size_t n = 0, alloc = 0;
-
-	*out = NULL;
-	*out_count = 0;
-	d = opendir(sessions_dir);
-	if (!d) {
-		if (errno == ENOENT)
-			return 0;
-		gs_error_set("cannot read '%s': %s", sessions_dir, strerror(errno));
-		return GS_ERROR;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (!gs_session_id_valid(de->d_name))
-			continue;
-		if (n == alloc) {
-			char **grown;
-
-			alloc = alloc ? alloc * 2 : 32;
-			grown = realloc(ids, alloc * sizeof(*ids));
-			if (!grown)
-				goto oom;
-			ids = grown;
-		}
-		if (!(ids[n] = strdup(de->d_name)))
-			goto oom;
-		n++;
-	}
-	closedir(d);
-	qsort(ids, n, sizeof(*ids), cmp_str);
-	*out = ids;
-	*out_count = n;
-	return 0;
-oom:
-	closedir(d);
-	gs_session__ids_free(ids, n);
-	gs_error_set("out of memory");
-	return GS_ERROR;
+	return gs_file_list_dir(out, out_count, sessions_dir, gs_session_id_valid);
 }
 
 static int valid_prefix(const char *s)

@@ -5,7 +5,6 @@
 #include "gs/spool.h"
 
 #include <cjson/cJSON.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,70 +86,31 @@ done:
 	return error;
 }
 
-static int cmp_names(const void *a, const void *b)
+/* A spool file: "<something>.json", not hidden (temporaries are). */
+static int is_spool_file(const char *name)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	size_t len = strlen(name);
+
+	return name[0] != '.' && len >= 6 && !strcmp(name + len - 5, ".json");
 }
 
 /* Names of the spool files, sorted (so replay order is stable). */
 static int list_files(char ***names, size_t *n, const char *dir)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char **arr = NULL;
-	size_t count = 0, alloc = 0;
-
-	*names = NULL;
-	*n = 0;
-	if (!d) {
-		if (errno == ENOENT)
-			return 0;
-		gs_error_set("cannot read '%s': %s", dir, strerror(errno));
-		return GS_ERROR;
-	}
-	while ((e = readdir(d)) != NULL) {
-		size_t len = strlen(e->d_name);
-		if (e->d_name[0] == '.' || len < 6 || strcmp(e->d_name + len - 5, ".json"))
-			continue;
-		if (count == alloc) {
-			char **g;
-			alloc = alloc ? alloc * 2 : 16;
-			if (!(g = realloc(arr, alloc * sizeof(*g))))
-				goto oom;
-			arr = g;
-		}
-		if (!(arr[count] = strdup(e->d_name)))
-			goto oom;
-		count++;
-	}
-	closedir(d);
-	if (count > 1)
-		qsort(arr, count, sizeof(*arr), cmp_names);
-	*names = arr;
-	*n = count;
-	return 0;
-oom:
-	closedir(d);
-	while (count)
-		free(arr[--count]);
-	free(arr);
-	gs_error_set("out of memory");
-	return GS_ERROR;
+	return gs_file_list_dir(names, n, dir, is_spool_file);
 }
 
 int gs_spool_count(size_t *out, gs_repo *r)
 {
 	gs_buf dir = GS_BUF_INIT;
 	char **names = NULL;
-	size_t n = 0, i;
+	size_t n = 0;
 	int error;
 
 	*out = 0;
 	if ((error = gs_spool_dir(&dir, r)) == 0 && (error = list_files(&names, &n, dir.ptr)) == 0)
 		*out = n;
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	gs_file_names_free(names, n);
 	gs_buf_dispose(&dir);
 	return error;
 }

@@ -110,6 +110,15 @@ int gs_file_write_atomic(const char *path, const void *data, size_t len, unsigne
  */
 int gs_file_write_all(int fd, const void *data, size_t len);
 
+/*
+ * The names of the entries of directory `dir` that `keep` accepts, sorted
+ * bytewise; a missing directory has none. `*out` and its strings belong
+ * to the caller (gs_file_names_free); NULL when there are none.
+ */
+int gs_file_list_dir(char ***out, size_t *out_count, const char *dir,
+		     int (*keep)(const char *name));
+void gs_file_names_free(char **names, size_t count);
+
 #ifdef __cplusplus
 }
 #endif
