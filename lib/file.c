@@ -206,3 +206,28 @@ oom:
 	gs_error_set("out of memory");
 	return GS_ERROR;
 }
+
+int gs_file_mkdir_p(const char *path, unsigned int mode)
+{
+	gs_buf p = GS_BUF_INIT;
+	size_t i;
+	int error = GS_ERROR;
+
+	if (gs_buf_puts(&p, path) < 0)
+		return GS_ERROR;
+	for (i = 1; i <= p.size; i++) {
+		if (p.ptr[i] != '/' && p.ptr[i] != '\0')
+			continue;
+		p.ptr[i] = '\0';
+		if (mkdir(p.ptr, i == p.size ? (mode_t)mode : 0777) < 0 && errno != EEXIST) {
+			gs_error_set("cannot create '%s': %s", p.ptr, strerror(errno));
+			goto done;
+		}
+		if (i < p.size)
+			p.ptr[i] = '/';
+	}
+	error = 0;
+done:
+	gs_buf_dispose(&p);
+	return error;
+}

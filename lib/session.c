@@ -180,32 +180,6 @@ static int session_path(gs_buf *out, const char *sessions_dir, const char *id, c
 	return gs_buf_printf(out, "%s/%s%s%s", sessions_dir, id, file ? "/" : "", file ? file : "");
 }
 
-/* mkdir -p for the sessions directory; the leaf gets `mode`. */
-static int mkdir_p(const char *path, mode_t mode)
-{
-	gs_buf p = GS_BUF_INIT;
-	size_t i;
-	int error = GS_ERROR;
-
-	if (gs_buf_puts(&p, path) < 0)
-		return GS_ERROR;
-	for (i = 1; i <= p.size; i++) {
-		if (p.ptr[i] != '/' && p.ptr[i] != '\0')
-			continue;
-		p.ptr[i] = '\0';
-		if (mkdir(p.ptr, i == p.size ? mode : 0777) < 0 && errno != EEXIST) {
-			gs_error_set("cannot create '%s': %s", p.ptr, strerror(errno));
-			goto done;
-		}
-		if (i < p.size)
-			p.ptr[i] = '/';
-	}
-	error = 0;
-done:
-	gs_buf_dispose(&p);
-	return error;
-}
-
 /*
  * Replace `path` atomically (temporary file + rename), mode 0600. Unlike
  * gs_file_write_atomic there is no fsync: metadata is a cache of the log
@@ -955,7 +929,7 @@ int gs_session_create(char out_id[GS_SESSION_ID_BUFSZ], const char *sessions_dir
 	char id[GS_SESSION_ID_BUFSZ];
 	int fd, error = GS_ERROR;
 
-	if (mkdir_p(sessions_dir, 0700) < 0)
+	if (gs_file_mkdir_p(sessions_dir, 0700) < 0)
 		goto done;
 	if (gs_session_id_new(id) < 0 || session_path(&path, sessions_dir, id, NULL) < 0)
 		goto done;

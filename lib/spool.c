@@ -18,29 +18,6 @@ int gs_spool_dir(gs_buf *out, gs_repo *r)
 	return gs_buf_printf(out, "%sstats/spool", gs_repo_gitdir(r));
 }
 
-static int mkdir_p(const char *path)
-{
-	gs_buf b = GS_BUF_INIT;
-	size_t i;
-	int error = 0;
-
-	if (gs_buf_puts(&b, path) < 0)
-		return GS_ERROR;
-	for (i = 1; i <= b.size && !error; i++) {
-		if (b.ptr[i] != '/' && b.ptr[i] != '\0')
-			continue;
-		b.ptr[i] = '\0';
-		if (mkdir(b.ptr, 0777) < 0 && errno != EEXIST) {
-			gs_error_set("cannot create '%s': %s", b.ptr, strerror(errno));
-			error = GS_ERROR;
-		}
-		if (i < b.size)
-			b.ptr[i] = '/';
-	}
-	gs_buf_dispose(&b);
-	return error;
-}
-
 int gs_spool_write(gs_buf *path_out, gs_repo *r, const gs_run *run, const char *ref,
 		   int price_at_flush)
 {
@@ -56,7 +33,7 @@ int gs_spool_write(gs_buf *path_out, gs_repo *r, const gs_run *run, const char *
 		gs_error_set("cannot spool run '%s': no issue", run->run_id);
 		goto done;
 	}
-	if (gs_spool_dir(&dir, r) < 0 || mkdir_p(dir.ptr) < 0)
+	if (gs_spool_dir(&dir, r) < 0 || gs_file_mkdir_p(dir.ptr, 0777) < 0)
 		goto done;
 	if (gs_buf_printf(&path, "%s/%s.json", dir.ptr, run->run_id) < 0 ||
 	    gs_run_json_format(&runjson, run) < 0)

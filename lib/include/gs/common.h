@@ -119,6 +119,12 @@ int gs_file_list_dir(char ***out, size_t *out_count, const char *dir,
 		     int (*keep)(const char *name));
 void gs_file_names_free(char **names, size_t count);
 
+/*
+ * mkdir -p: create `path` and its missing parents (0777 before umask);
+ * `path` itself, when created, gets `mode`. Existing directories are fine.
+ */
+int gs_file_mkdir_p(const char *path, unsigned int mode);
+
 #ifdef __cplusplus
 }
 #endif
