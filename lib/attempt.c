@@ -373,7 +373,7 @@ gs_agent *gs_agents_find(gs_agents *a, const char *name)
 	return NULL;
 }
 
-static gs_agent *agents_add(gs_agents *a, const char *name)
+gs_agent *gs_agents_add(gs_agents *a, const char *name)
 {
 	gs_agent *g = realloc(a->agents, (a->n + 1) * sizeof(*g));
 
@@ -393,7 +393,7 @@ static gs_agent *agents_add(gs_agents *a, const char *name)
 	return g;
 }
 
-static gs_attempt *agent_add_attempt(gs_agent *g)
+gs_attempt *gs_agent_add_attempt(gs_agent *g)
 {
 	gs_attempt *t = realloc(g->attempts, (g->nattempts + 1) * sizeof(*t));
 
@@ -564,7 +564,7 @@ static int parse_agent(gs_agent *g, const ynode *m, const char *path)
 			}
 			for (j = 0; j < v->nkids; j++) {
 				gs_buf ap = GS_BUF_INIT;
-				gs_attempt *t = agent_add_attempt(g);
+				gs_attempt *t = gs_agent_add_attempt(g);
 
 				if (!t || gs_buf_printf(&ap, "%s[%zu]", fp.ptr, j) < 0) {
 					gs_buf_dispose(&ap);
@@ -630,7 +630,7 @@ int gs_agents_parse(gs_agents *out, const char *raw, size_t len, size_t column)
 			error = GS_EPARSE;
 			goto done;
 		}
-		if (!(g = agents_add(out, k->str))) {
+		if (!(g = gs_agents_add(out, k->str))) {
 			error = GS_ERROR;
 			goto done;
 		}
@@ -719,7 +719,7 @@ static int agent_close(gs_agent *g, const gs_attempt_end_opts *opts)
 		gs_time_format(ts, opts->end_ms - duration, 1);
 		timestamp = ts;
 	}
-	if (!(t = agent_add_attempt(g)))
+	if (!(t = gs_agent_add_attempt(g)))
 		return GS_ERROR;
 	t->attempt_number = next_attempt_number(g);
 	t->duration_ms = duration;
@@ -751,7 +751,7 @@ int gs_agents_start(gs_agents *a, const char *name, int64_t now_ms, int *abandon
 	if ((error = gs_agent_name_check(name)) < 0)
 		return error;
 	g = gs_agents_find(a, name);
-	if (!g && !(g = agents_add(a, name)))
+	if (!g && !(g = gs_agents_add(a, name)))
 		return GS_ERROR;
 	if (g->status == GS_AGENT_IN_PROGRESS) {
 		gs_attempt_end_opts stale = GS_ATTEMPT_END_OPTS_INIT;

@@ -375,17 +375,12 @@ static int has_attempt(const gs_agent *g, const gs_attempt *t)
 
 static int push_attempt(gs_agent *g, const gs_attempt *src)
 {
-	gs_attempt *t = realloc(g->attempts, (g->nattempts + 1) * sizeof(*t));
+	gs_attempt *t = gs_agent_add_attempt(g);
 
-	if (!t) {
-		gs_error_set("out of memory");
+	if (!t)
 		return GS_ERROR;
-	}
-	g->attempts = t;
-	t = &g->attempts[g->nattempts];
 	*t = *src;
 	t->timestamp = t->model = t->error = t->checkpoint = NULL;
-	g->nattempts++;
 	if (dup_str(&t->timestamp, src->timestamp) < 0 || dup_str(&t->model, src->model) < 0 ||
 	    dup_str(&t->error, src->error) < 0 || dup_str(&t->checkpoint, src->checkpoint) < 0)
 		return GS_ERROR;
@@ -407,18 +402,11 @@ static const char *merge_started(const char *b, const char *o, const char *t)
 static int merge_agent(gs_agents *out, const char *name, const gs_agent *b, const gs_agent *o,
 		       const gs_agent *t)
 {
-	gs_agent *g = realloc(out->agents, (out->n + 1) * sizeof(*g));
+	gs_agent *g = gs_agents_add(out, name);
 	const char *started;
 	size_t i, j;
 
-	if (!g) {
-		gs_error_set("out of memory");
-		return GS_ERROR;
-	}
-	out->agents = g;
-	g = &out->agents[out->n++];
-	memset(g, 0, sizeof(*g));
-	if (dup_str(&g->name, name) < 0)
+	if (!g)
 		return GS_ERROR;
 	/* A set merge: kept unless the other side removed what the base had. */
 	for (i = 0; o && i < o->nattempts; i++)

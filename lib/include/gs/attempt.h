@@ -88,6 +88,14 @@ int gs_agents_parse(gs_agents *out, const char *raw, size_t len, size_t column);
 /* Find an agent by exact name; borrowed, NULL when absent. */
 gs_agent *gs_agents_find(gs_agents *a, const char *name);
 
+/*
+ * Append an agent named `name` (copied) with no attempts, or an empty
+ * attempt (counts unknown) to `g`. Borrowed: valid until the next append
+ * to the same list. NULL when out of memory.
+ */
+gs_agent *gs_agents_add(gs_agents *a, const char *name);
+gs_attempt *gs_agent_add_attempt(gs_agent *g);
+
 /* Recompute every agent's derived fields from its attempts. */
 void gs_agents_recompute(gs_agents *a);
 
