@@ -218,7 +218,7 @@ test_expect_success 'install --shared writes .gitattributes' '
 test_expect_success 'without git-stats on PATH install sets alias.stats' '
 	test_create_repo nopath &&
 	(cd nopath &&
-	 PATH=$(echo "$PATH" | sed "s|$GS_BUILD_DIR:||") &&
+	 PATH=$(echo "$PATH" | sed -e "s|$GS_BUILD_DIR:||" -e "s|$TRASH_DIRECTORY/.vg-bin:||") &&
 	 ! command -v git-stats &&
 	 "$GS_BUILD_DIR/git-stats" install &&
 	 test "$(git config alias.stats)" = "!'"'"'$GS_BUILD_DIR/git-stats'"'"'" &&
