@@ -1290,20 +1290,46 @@ done:
 	return error;
 }
 
-/*
- * Write a loose object with zlib level 0 (see above), as git would lay it
- * out: deflate stream of "<type> <size>\0<data>", written to a temporary
- * file (git's "tmp_obj_" prefix, so fsck ignores a leftover), fsynced,
- * then linked into place and the directory fsynced. (libgit2's own loose
- * backend writes no zlib header at level 0, which git cannot read.)
- */
-/*
- * `data` as a zlib stream of stored (uncompressed) deflate blocks: the
- * 2-byte header, blocks of at most 65535 bytes, the Adler-32 trailer
- * (RFC 1950/1951). *out is malloc()ed.
- */
-static int zlib_stored(unsigned char **out, size_t *out_len, const char *data, size_t len)
+/* Copy `n` bytes from offset `off` of the concatenation hdr + data. */
+static void copy_split(unsigned char *dst, const char *hdr, size_t hlen, const char *data,
+		       size_t off, size_t n)
 {
+	if (off < hlen) {
+		size_t h = hlen - off < n ? hlen - off : n;
+
+		memcpy(dst, hdr + off, h);
+		dst += h;
+		n -= h;
+		off = hlen;
+	}
+	memcpy(dst, data + (off - hlen), n);
+}
+
+/* Adler-32 running sums over `p`, reducing mod 65521 every 5552 bytes as zlib does. */
+static void adler_update(uint32_t *a, uint32_t *b, const char *p, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		size_t end = i + 5552 < len ? i + 5552 : len;
+
+		for (; i < end; i++) {
+			*a += (unsigned char)p[i];
+			*b += *a;
+		}
+		*a %= 65521;
+		*b %= 65521;
+	}
+}
+
+/*
+ * hdr + data (the object header, then its content, so the 500 KB content
+ * is not first copied behind its header) as a zlib stream of stored
+ * (uncompressed) deflate blocks: the 2-byte header, blocks of at most
+ * 65535 bytes, the Adler-32 trailer (RFC 1950/1951). *out is malloc()ed.
+ */
+static int zlib_stored(unsigned char **out, size_t *out_len, const char *hdr, size_t hlen,
+		       const char *data, size_t dlen)
+{
+	size_t len = hlen + dlen;
 	size_t nblocks = len / 65535 + 1, n = 2 + nblocks * 5 + len + 4, off = 2;
 	uint32_t a = 1, b = 0;
 	unsigned char *z = malloc(n);
@@ -1321,21 +1347,12 @@ static int zlib_stored(unsigned char **out, size_t *out_len, const char *data, s
 		z[off++] = (unsigned char)(m >> 8);
 		z[off++] = (unsigned char)(~m & 0xff);
 		z[off++] = (unsigned char)((~m >> 8) & 0xff);
-		memcpy(z + off, data + done, m);
+		copy_split(z + off, hdr, hlen, data, done, m);
 		off += m;
 		done += m;
 	}
-	/* Adler-32, reducing mod 65521 every 5552 bytes as zlib does */
-	for (size_t i = 0; i < len;) {
-		size_t end = i + 5552 < len ? i + 5552 : len;
-
-		for (; i < end; i++) {
-			a += (unsigned char)data[i];
-			b += a;
-		}
-		a %= 65521;
-		b %= 65521;
-	}
+	adler_update(&a, &b, hdr, hlen);
+	adler_update(&a, &b, data, dlen);
 	z[off++] = (unsigned char)(b >> 8);
 	z[off++] = (unsigned char)b;
 	z[off++] = (unsigned char)(a >> 8);
@@ -1345,11 +1362,18 @@ static int zlib_stored(unsigned char **out, size_t *out_len, const char *data, s
 	return 0;
 }
 
+/*
+ * Write a loose object with zlib level 0 (see above), as git would lay it
+ * out: deflate stream of "<type> <size>\0<data>", written to a temporary
+ * file (git's "tmp_obj_" prefix, so fsck ignores a leftover), fsynced,
+ * then linked into place and the directory fsynced. (libgit2's own loose
+ * backend writes no zlib header at level 0, which git cannot read.)
+ */
 static int write_stored_object(git_oid *out, gs_txn *t, git_object_t type, const char *data,
 			       size_t len)
 {
 	git_buf objdir = GIT_BUF_INIT;
-	gs_buf path = GS_BUF_INIT, tmp = GS_BUF_INIT, plain = GS_BUF_INIT;
+	gs_buf path = GS_BUF_INIT, tmp = GS_BUF_INIT, hdr = GS_BUF_INIT;
 	unsigned char *z = NULL;
 	size_t zlen = 0;
 	git_odb *odb = NULL;
@@ -1372,10 +1396,10 @@ static int write_stored_object(git_oid *out, gs_txn *t, git_object_t type, const
 	if (gs_buf_printf(&path, "%s%.2s", objdir.ptr, hex) < 0 || mkdir_p(path.ptr) < 0 ||
 	    gs_buf_printf(&tmp, "%s/tmp_obj_XXXXXX", path.ptr) < 0 ||
 	    gs_buf_printf(&path, "/%s", hex + 2) < 0 ||
-	    gs_buf_printf(&plain, "%s %zu", git_object_type2string(type), len) < 0 ||
-	    gs_buf_putc(&plain, '\0') < 0 || gs_buf_put(&plain, data, len) < 0)
+	    gs_buf_printf(&hdr, "%s %zu", git_object_type2string(type), len) < 0)
 		goto done;
-	if (zlib_stored(&z, &zlen, plain.ptr, plain.size) < 0) {
+	/* the header with its NUL, then the content */
+	if (zlib_stored(&z, &zlen, hdr.ptr, hdr.size + 1, data, len) < 0) {
 		gs_error_set("out of memory");
 		goto done;
 	}
@@ -1413,7 +1437,7 @@ done:
 	git_buf_dispose(&objdir);
 	gs_buf_dispose(&path);
 	gs_buf_dispose(&tmp);
-	gs_buf_dispose(&plain);
+	gs_buf_dispose(&hdr);
 	return error;
 }
 
