@@ -38,6 +38,9 @@ int gs_file_read(gs_buf *out, const char *path, size_t limit)
 		error = GS_ETOOBIG;
 		goto done;
 	}
+	/* room for the whole file at once: growing by halves copied a 1 MB index eight times */
+	if (st.st_size > 0 && gs_buf_grow(out, (size_t)st.st_size + 65536) < 0)
+		goto done;
 	for (;;) {
 		ssize_t n;
 
