@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #define LOCK_WAIT_MS 30000 /* how long a writer queues on store.lock */
 #define FILE_LIMIT (64u * 1024u * 1024u)
@@ -1290,76 +1292,57 @@ done:
 	return error;
 }
 
-/* Copy `n` bytes from offset `off` of the concatenation hdr + data. */
-static void copy_split(unsigned char *dst, const char *hdr, size_t hlen, const char *data,
-		       size_t off, size_t n)
-{
-	if (off < hlen) {
-		size_t h = hlen - off < n ? hlen - off : n;
-
-		memcpy(dst, hdr + off, h);
-		dst += h;
-		n -= h;
-		off = hlen;
-	}
-	memcpy(dst, data + (off - hlen), n);
-}
-
-/* Adler-32 running sums over `p`, reducing mod 65521 every 5552 bytes as zlib does. */
-static void adler_update(uint32_t *a, uint32_t *b, const char *p, size_t len)
-{
-	for (size_t i = 0; i < len;) {
-		size_t end = i + 5552 < len ? i + 5552 : len;
-
-		for (; i < end; i++) {
-			*a += (unsigned char)p[i];
-			*b += *a;
-		}
-		*a %= 65521;
-		*b %= 65521;
-	}
-}
-
 /*
- * hdr + data (the object header, then its content, so the 500 KB content
- * is not first copied behind its header) as a zlib stream of stored
- * (uncompressed) deflate blocks: the 2-byte header, blocks of at most
- * 65535 bytes, the Adler-32 trailer (RFC 1950/1951). *out is malloc()ed.
+ * hdr + data (the object header, then its content, fed to zlib one after
+ * the other so the 500 KB content is not first copied behind its header)
+ * as a zlib stream at level 0: stored deflate blocks and the Adler-32
+ * trailer. *out is malloc()ed.
  */
 static int zlib_stored(unsigned char **out, size_t *out_len, const char *hdr, size_t hlen,
 		       const char *data, size_t dlen)
 {
-	size_t len = hlen + dlen;
-	size_t nblocks = len / 65535 + 1, n = 2 + nblocks * 5 + len + 4, off = 2;
-	uint32_t a = 1, b = 0;
-	unsigned char *z = malloc(n);
+	z_stream zs;
+	size_t cap;
+	unsigned char *z = NULL;
+	int error = GS_ERROR;
 
 	*out = NULL;
-	if (!z)
+	if (hlen + dlen > UINT_MAX / 2) {
+		gs_error_set("cannot write object: %zu bytes is too large", dlen);
 		return GS_ERROR;
-	z[0] = 0x78; /* deflate, 32K window */
-	z[1] = 0x01; /* no dictionary, fastest; (0x78 * 256 + 0x01) % 31 == 0 */
-	for (size_t done = 0, k = 0; k < nblocks; k++) {
-		size_t m = len - done < 65535 ? len - done : 65535;
-
-		z[off++] = k + 1 == nblocks ? 1 : 0; /* BFINAL, BTYPE 00 (stored) */
-		z[off++] = (unsigned char)(m & 0xff);
-		z[off++] = (unsigned char)(m >> 8);
-		z[off++] = (unsigned char)(~m & 0xff);
-		z[off++] = (unsigned char)((~m >> 8) & 0xff);
-		copy_split(z + off, hdr, hlen, data, done, m);
-		off += m;
-		done += m;
 	}
-	adler_update(&a, &b, hdr, hlen);
-	adler_update(&a, &b, data, dlen);
-	z[off++] = (unsigned char)(b >> 8);
-	z[off++] = (unsigned char)b;
-	z[off++] = (unsigned char)(a >> 8);
-	z[off++] = (unsigned char)a;
+	/* stored blocks cost 5 bytes per at most 16 KB, plus header and trailer */
+	cap = hlen + dlen + (hlen + dlen) / 1024 + 64;
+	memset(&zs, 0, sizeof(zs));
+	if (deflateInit(&zs, Z_NO_COMPRESSION) != Z_OK) {
+		gs_error_set("cannot start zlib: %s", zs.msg ? zs.msg : "out of memory");
+		return GS_ERROR;
+	}
+	if (!(z = malloc(cap))) {
+		gs_error_set("out of memory");
+		goto done;
+	}
+	zs.next_out = z;
+	zs.avail_out = (uInt)cap;
+	zs.next_in = (Bytef *)(uintptr_t)hdr;
+	zs.avail_in = (uInt)hlen;
+	if (deflate(&zs, Z_NO_FLUSH) != Z_OK)
+		goto fail;
+	zs.next_in = (Bytef *)(uintptr_t)data;
+	zs.avail_in = (uInt)dlen;
+	if (deflate(&zs, Z_FINISH) != Z_STREAM_END)
+		goto fail;
 	*out = z;
-	*out_len = off;
-	return 0;
+	*out_len = zs.total_out;
+	z = NULL;
+	error = 0;
+	goto done;
+fail:
+	gs_error_set("cannot deflate object: %s", zs.msg ? zs.msg : "output buffer too small");
+done:
+	deflateEnd(&zs);
+	free(z);
+	return error;
 }
 
 /*
@@ -1408,7 +1391,7 @@ static int write_stored_object(git_oid *out, gs_txn *t, git_object_t type, const
 		gs_error_set("cannot create '%s': %s", tmp.ptr, strerror(errno));
 		goto done;
 	}
-	if (write(fd, z, zlen) != (ssize_t)zlen || fchmod(fd, 0444) < 0 || fsync(fd) < 0) {
+	if (gs_file_write_all(fd, z, zlen) < 0 || fchmod(fd, 0444) < 0 || fsync(fd) < 0) {
 		gs_error_set("cannot write object %s: %s", hex, strerror(errno));
 		goto done;
 	}

@@ -6,7 +6,7 @@
 #   scripts/deps.sh --ci     also clang, libFuzzer and valgrind (what .ci/run uses)
 set -eu
 
-pkgs="cmake make gcc pkg-config git libgit2-dev libyaml-dev libcjson-dev libcmocka-dev ca-certificates"
+pkgs="cmake make gcc pkg-config git libgit2-dev libyaml-dev libcjson-dev libcmocka-dev libssl-dev zlib1g-dev ca-certificates"
 case "${1:-}" in
 --fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
 --ci) pkgs="$pkgs clang libclang-rt-14-dev valgrind" ;;
