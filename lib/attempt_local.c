@@ -58,29 +58,6 @@ static int issue_key(gs_buf *out, const char *id)
 	return 0;
 }
 
-static int mkdir_p(const char *path)
-{
-	gs_buf tmp = GS_BUF_INIT;
-	size_t i;
-	int error = 0;
-
-	if (gs_buf_puts(&tmp, path) < 0)
-		return GS_ERROR;
-	for (i = 1; i <= tmp.size && !error; i++) {
-		if (tmp.ptr[i] != '/' && tmp.ptr[i] != '\0')
-			continue;
-		tmp.ptr[i] = '\0';
-		if (mkdir(tmp.ptr, 0777) < 0 && errno != EEXIST) {
-			gs_error_set("cannot create directory '%s': %s", tmp.ptr, strerror(errno));
-			error = GS_ERROR;
-		}
-		if (i < tmp.size)
-			tmp.ptr[i] = '/';
-	}
-	gs_buf_dispose(&tmp);
-	return error;
-}
-
 static int issue_dir(gs_buf *out, gs_repo *r, const char *issue_id)
 {
 	gs_buf key = GS_BUF_INIT;
@@ -172,7 +149,7 @@ int gs_attempt_local_started(gs_repo *r, const char *issue_id, const char *agent
 
 	if ((error = gs_agent_name_check(agent)) < 0 || (error = issue_dir(&dir, r, issue_id)) < 0)
 		goto done;
-	if ((error = mkdir_p(dir.ptr)) < 0 || (error = gs_buf_printf(&path, "%s/%s", dir.ptr, agent)) < 0)
+	if ((error = gs_file_mkdir_p(dir.ptr, 0777)) < 0 || (error = gs_buf_printf(&path, "%s/%s", dir.ptr, agent)) < 0)
 		goto done;
 	memset(&a, 0, sizeof(a));
 	a.issue = (char *)issue_id;

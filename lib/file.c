@@ -223,7 +223,7 @@ int gs_file_mkdir_p(const char *path, unsigned int mode)
 			continue;
 		p.ptr[i] = '\0';
 		if (mkdir(p.ptr, i == p.size ? (mode_t)mode : 0777) < 0 && errno != EEXIST) {
-			gs_error_set("cannot create '%s': %s", p.ptr, strerror(errno));
+			gs_error_set("cannot create directory '%s': %s", p.ptr, strerror(errno));
 			goto done;
 		}
 		if (i < p.size)

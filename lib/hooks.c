@@ -79,32 +79,6 @@ static int dir_name(gs_buf *out, const char *path)
 	return gs_buf_put(out, path, slash == path ? 1 : (size_t)(slash - path));
 }
 
-/* mkdir -p, for a hooks directory core.hooksPath names but nobody created. */
-static int mkdir_p(const char *path)
-{
-	gs_buf p = GS_BUF_INIT;
-	size_t i;
-	int error = GS_ERROR;
-
-	if (gs_buf_puts(&p, path) < 0)
-		goto done;
-	for (i = 1; i <= p.size; i++) {
-		if (i < p.size && p.ptr[i] != '/')
-			continue;
-		p.ptr[i] = '\0';
-		if (mkdir(p.ptr, 0777) < 0 && errno != EEXIST) {
-			gs_error_set("cannot create directory '%s': %s", p.ptr, strerror(errno));
-			goto done;
-		}
-		if (i < p.size)
-			p.ptr[i] = '/';
-	}
-	error = 0;
-done:
-	gs_buf_dispose(&p);
-	return error;
-}
-
 /* POSIX single-quoting: the string survives any shell unchanged. */
 static int shell_quote(gs_buf *out, const char *s)
 {
@@ -811,7 +785,7 @@ static int install_attr(gs_buf *log, git_repository *repo, int shared)
 	if (cur.size && cur.ptr[cur.size - 1] != '\n' && gs_buf_putc(&cur, '\n') < 0)
 		goto done;
 	if (gs_buf_printf(&cur, "%s\n%s\n", attr_comment, line.ptr) < 0 || dir_name(&dir, path.ptr) < 0 ||
-	    mkdir_p(dir.ptr) < 0 || gs_file_write_atomic(path.ptr, cur.ptr, cur.size, 0666) < 0)
+	    gs_file_mkdir_p(dir.ptr, 0777) < 0 || gs_file_write_atomic(path.ptr, cur.ptr, cur.size, 0666) < 0)
 		goto done;
 	error = gs_buf_printf(log, "attribute '%s': added to '%s'\n", line.ptr, path.ptr);
 done:
@@ -920,7 +894,7 @@ int gs_hooks_install(gs_buf *log, git_repository *repo, const gs_hooks_env *env,
 	size_t i;
 	int error = GS_ERROR, rc;
 
-	if (gs_hooks_dir(&dir, repo) < 0 || mkdir_p(dir.ptr) < 0)
+	if (gs_hooks_dir(&dir, repo) < 0 || gs_file_mkdir_p(dir.ptr, 0777) < 0)
 		goto done;
 	for (i = 0; i < GS_HOOKS_COUNT; i++)
 		if (install_hook(log, dir.ptr, env, hook_names[i]) < 0)

@@ -379,32 +379,6 @@ static void backoff(unsigned int attempt)
 	sleep_us(200u + rnd(cap));
 }
 
-static int mkdir_p(const char *path)
-{
-	gs_buf b = GS_BUF_INIT;
-	int error = 0;
-
-	if (gs_buf_puts(&b, path) < 0)
-		return GS_ERROR;
-	for (char *p = b.ptr + 1; ; p++) {
-		if (*p == '/' || !*p) {
-			char c = *p;
-
-			*p = '\0';
-			if (mkdir(b.ptr, 0777) < 0 && errno != EEXIST) {
-				gs_error_set("cannot create directory '%s': %s", b.ptr, strerror(errno));
-				error = GS_ERROR;
-				break;
-			}
-			*p = c;
-			if (!c)
-				break;
-		}
-	}
-	gs_buf_dispose(&b);
-	return error;
-}
-
 /* Take $GIT_DIR/stats/store.lock (flock), waiting up to LOCK_WAIT_MS. */
 static int writer_lock(int *fd_out, gs_repo *r)
 {
@@ -413,7 +387,7 @@ static int writer_lock(int *fd_out, gs_repo *r)
 	int64_t waited_us = 0;
 
 	*fd_out = -1;
-	if (gs_buf_printf(&path, "%sstats", gs_repo_gitdir(r)) < 0 || mkdir_p(path.ptr) < 0)
+	if (gs_buf_printf(&path, "%sstats", gs_repo_gitdir(r)) < 0 || gs_file_mkdir_p(path.ptr, 0777) < 0)
 		goto done;
 	gs_buf_puts(&path, "/store.lock");
 	fd = open(path.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
@@ -899,7 +873,7 @@ static int write_worktree(gs_txn *t, struct local_plan *plans)
 		}
 		slash = strrchr(wtpath.ptr, '/');
 		*slash = '\0';
-		error = mkdir_p(wtpath.ptr);
+		error = gs_file_mkdir_p(wtpath.ptr, 0777);
 		*slash = '/';
 		if (error == 0)
 			error = gs_file_write_atomic(wtpath.ptr, p->wt_content.ptr, p->wt_content.size, 0666);
@@ -1376,7 +1350,7 @@ static int write_stored_object(git_oid *out, gs_txn *t, git_object_t type, const
 		error = gs_repo_git_error("cannot find the object database");
 		goto done;
 	}
-	if (gs_buf_printf(&path, "%s%.2s", objdir.ptr, hex) < 0 || mkdir_p(path.ptr) < 0 ||
+	if (gs_buf_printf(&path, "%s%.2s", objdir.ptr, hex) < 0 || gs_file_mkdir_p(path.ptr, 0777) < 0 ||
 	    gs_buf_printf(&tmp, "%s/tmp_obj_XXXXXX", path.ptr) < 0 ||
 	    gs_buf_printf(&path, "/%s", hex + 2) < 0 ||
 	    gs_buf_printf(&hdr, "%s %zu", git_object_type2string(type), len) < 0)
