@@ -127,7 +127,7 @@ int gs_hooks_doctor(gs_hooks_checklist *list, gs_repo *r, const gs_hooks_env *en
 /*
  * Whether `hook` ("post-commit", ...) may have anything to do, decided
  * from the current directory and environment alone, without libgit2:
- * its start-up parses the system's CA bundle, most of a hook's run time.
+ * loading and starting it is most of a hook's run time.
  * 0 only when certainly idle: no running attempt (and for post-commit no
  * spooled record); 1 (maybe) whenever unsure, and always for post-merge.
  */
