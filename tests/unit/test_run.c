@@ -152,8 +152,8 @@ static void test_run_parse_names_line_of_malformed_block(void **state)
 	static const char *bad[] = {
 		"intro\n\n<!-- git-stats:run {\"run_id\":\"x\", -->\n",
 		"intro\n\n<!-- git-stats:run {\"run_id\":\"x\"}\n",
-		"intro\n\n<!-- git-stats:run {\"run_id\":\"x\",\"started_at\":\"2026-03-15T12:00:00Z\","
-		"\"input_tokens\":-1,\"output_tokens\":1} -->\n",
+		("intro\n\n<!-- git-stats:run {\"run_id\":\"x\",\"started_at\":\"2026-03-15T12:00:00Z\","
+		 "\"input_tokens\":-1,\"output_tokens\":1} -->\n"),
 		"intro\n\n<!-- git-stats:run {\"started_at\":\"2026-03-15T12:00:00Z\"} -->\n",
 	};
 	size_t i, n;

@@ -79,7 +79,11 @@ int gs_buf_printf(gs_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)))
 #endif
 	;
-int gs_buf_vprintf(gs_buf *b, const char *fmt, va_list ap);
+int gs_buf_vprintf(gs_buf *b, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 0)))
+#endif
+	;
 /* Replace [off, off+len) with `data` of `dlen` bytes. */
 int gs_buf_splice(gs_buf *b, size_t off, size_t len, const void *data, size_t dlen);
 int gs_buf_set(gs_buf *b, const void *data, size_t len);
