@@ -65,7 +65,13 @@ static size_t digit_run(const char *p)
 	return n;
 }
 
-int gs_issue_id_equal(const char *a, const char *b)
+/*
+ * Compare ids as equal when they differ only in letter case and leading
+ * zeros of digit runs. With `prefix`, true when b matches the start of a:
+ * a file name whose id equals b starts so (its id ends before a non-digit),
+ * which lets resolution skip most names without parsing them.
+ */
+static int id_match(const char *a, const char *b, int prefix)
 {
 	while (*a && *b) {
 		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
@@ -86,7 +92,12 @@ int gs_issue_id_equal(const char *a, const char *b)
 		a++;
 		b++;
 	}
-	return !*a && !*b;
+	return (prefix || !*a) && !*b;
+}
+
+int gs_issue_id_equal(const char *a, const char *b)
+{
+	return id_match(a, b, 0);
 }
 
 static int has_suffix_ci(const char *s, size_t n, const char *suffix)
@@ -395,7 +406,7 @@ int gs_issue__resolve(char **path_out, git_oid *blob_out, git_repository *repo,
 	for (size_t i = 0; i < n; i++) {
 		char *fm_id = NULL;
 
-		if (ent_id(name_id, sizeof(name_id), &ents[i]) < 0)
+		if (!id_match(ents[i].name, id, 1) || ent_id(name_id, sizeof(name_id), &ents[i]) < 0)
 			continue;
 		nissues++;
 		if (!gs_issue_id_equal(name_id, id))
@@ -414,6 +425,7 @@ int gs_issue__resolve(char **path_out, git_oid *blob_out, git_repository *repo,
 
 			if (ent_id(name_id, sizeof(name_id), &ents[i]) < 0)
 				continue;
+			nissues++;
 			error = read_fm_id(&fm_id, repo, &ents[i].oid, ents[i].name);
 			if (error < 0)
 				goto done;
