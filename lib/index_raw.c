@@ -13,6 +13,7 @@
  */
 #define OPENSSL_API_COMPAT 10101
 #include <openssl/sha.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,10 +27,18 @@
  */
 void gs_rawindex__sha1(unsigned char out[20], const void *data, size_t len)
 {
+	struct iovec v = { (void *)(uintptr_t)data, len };
+
+	gs__sha1v(out, &v, 1);
+}
+
+void gs__sha1v(unsigned char out[20], const struct iovec *v, size_t n)
+{
 	SHA_CTX c;
 
 	SHA1_Init(&c);
-	SHA1_Update(&c, data, len);
+	for (size_t i = 0; i < n; i++)
+		SHA1_Update(&c, v[i].iov_base, v[i].iov_len);
 	SHA1_Final(out, &c);
 }
 

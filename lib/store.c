@@ -35,6 +35,7 @@
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -75,12 +76,12 @@ struct gs_txn {
 	/* the issues directory at the snapshot, as raw tree bytes (see load_dir) */
 	int has_dir;
 	git_oid dir_oid;
-	gs_buf dir_raw;
+	git_odb_object *dir_obj; /* holds the bytes below */
+	const char *dir_ptr;
+	size_t dir_size;
 	gs_issue__ent *ents;
 	size_t nents;
-	/* the directory written by this attempt, cached once the ref moved */
 	git_oid new_dir_oid;
-	gs_buf new_dir_raw;
 };
 
 /* ---------------------------------------------------------------------- */
@@ -144,8 +145,10 @@ static void txn_reset(gs_txn *t)
 	t->ents = NULL;
 	t->nents = 0;
 	t->has_dir = 0;
-	gs_buf_dispose(&t->dir_raw);
-	gs_buf_dispose(&t->new_dir_raw);
+	git_odb_object_free(t->dir_obj);
+	t->dir_obj = NULL;
+	t->dir_ptr = NULL;
+	t->dir_size = 0;
 }
 
 /* A path we may write: inside the issues directory, no traversal. */
@@ -1183,9 +1186,10 @@ enum { ATTEMPT_DONE = 0, ATTEMPT_MOVED = 1, ATTEMPT_LOCKED = 2 };
  */
 
 /* Split raw tree bytes ("<octal mode> <name>\0<20-byte id>"...) into entries. */
-static int parse_raw_tree(gs_issue__ent **out, size_t *count, const gs_buf *raw, const char *what)
+static int parse_raw_tree(gs_issue__ent **out, size_t *count, const char *raw, size_t len,
+			  const char *what)
 {
-	const char *p = raw->ptr, *end = raw->ptr + raw->size;
+	const char *p = raw, *end = raw + len;
 	size_t n = 0, alloc = 0;
 	gs_issue__ent *v = NULL;
 
@@ -1236,7 +1240,6 @@ static int load_dir(gs_txn *t, const char *ref)
 	const char *dir = gs_repo_issues_dir(t->repo);
 	git_tree_entry *e = NULL;
 	git_odb *odb = NULL;
-	git_odb_object *obj = NULL;
 	int rc, error = GS_ERROR;
 
 	if (!t->tree)
@@ -1252,28 +1255,33 @@ static int load_dir(gs_txn *t, const char *ref)
 	}
 	git_oid_cpy(&t->dir_oid, git_tree_entry_id(e));
 	t->has_dir = 1;
-	if (git_repository_odb(&odb, t->git) < 0 || git_odb_read(&obj, odb, &t->dir_oid) < 0) {
+	/* the entries point into the object's bytes: no 500 KB copy */
+	if (git_repository_odb(&odb, t->git) < 0 || git_odb_read(&t->dir_obj, odb, &t->dir_oid) < 0) {
 		error = gs_repo_git_error("cannot read tree '%s'", dir);
 		goto done;
 	}
-	if (gs_buf_set(&t->dir_raw, git_odb_object_data(obj), git_odb_object_size(obj)) < 0)
-		goto done;
-	error = parse_raw_tree(&t->ents, &t->nents, &t->dir_raw, dir);
+	t->dir_ptr = git_odb_object_data(t->dir_obj);
+	t->dir_size = git_odb_object_size(t->dir_obj);
+	error = parse_raw_tree(&t->ents, &t->nents, t->dir_ptr, t->dir_size, dir);
 done:
-	git_odb_object_free(obj);
 	git_odb_free(odb);
 	git_tree_entry_free(e);
 	return error;
 }
 
 /*
- * hdr + data (the object header, then its content, fed to zlib one after
- * the other so the 500 KB content is not first copied behind its header)
- * as a zlib stream at level 0: stored deflate blocks and the Adler-32
- * trailer. *out is malloc()ed.
+ * The object's bytes, header first ("tree 527788\0"), as a vector of
+ * pieces: the new directory is runs of the old tree's bytes and the new
+ * entries between them, hashed and deflated where they lie, never joined.
  */
-static int zlib_stored(unsigned char **out, size_t *out_len, const char *hdr, size_t hlen,
-		       const char *data, size_t dlen)
+#define SEG_MAX_BYTES ((size_t)UINT_MAX / 2)
+
+/*
+ * The pieces as one zlib stream at level 0: stored deflate blocks and the
+ * Adler-32 trailer. *out is malloc()ed.
+ */
+static int zlib_stored(unsigned char **out, size_t *out_len, const struct iovec *v, size_t n,
+		       size_t total)
 {
 	z_stream zs;
 	size_t cap;
@@ -1281,12 +1289,8 @@ static int zlib_stored(unsigned char **out, size_t *out_len, const char *hdr, si
 	int error = GS_ERROR;
 
 	*out = NULL;
-	if (hlen + dlen > UINT_MAX / 2) {
-		gs_error_set("cannot write object: %zu bytes is too large", dlen);
-		return GS_ERROR;
-	}
 	/* stored blocks cost 5 bytes per at most 16 KB, plus header and trailer */
-	cap = hlen + dlen + (hlen + dlen) / 1024 + 64;
+	cap = total + total / 1024 + 64;
 	memset(&zs, 0, sizeof(zs));
 	if (deflateInit(&zs, Z_NO_COMPRESSION) != Z_OK) {
 		gs_error_set("cannot start zlib: %s", zs.msg ? zs.msg : "out of memory");
@@ -1298,14 +1302,16 @@ static int zlib_stored(unsigned char **out, size_t *out_len, const char *hdr, si
 	}
 	zs.next_out = z;
 	zs.avail_out = (uInt)cap;
-	zs.next_in = (Bytef *)(uintptr_t)hdr;
-	zs.avail_in = (uInt)hlen;
-	if (deflate(&zs, Z_NO_FLUSH) != Z_OK)
-		goto fail;
-	zs.next_in = (Bytef *)(uintptr_t)data;
-	zs.avail_in = (uInt)dlen;
-	if (deflate(&zs, Z_FINISH) != Z_STREAM_END)
-		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		int last = i + 1 == n;
+
+		if (!last && !v[i].iov_len)
+			continue; /* zlib answers Z_BUF_ERROR to no input */
+		zs.next_in = (Bytef *)v[i].iov_base;
+		zs.avail_in = (uInt)v[i].iov_len;
+		if (deflate(&zs, last ? Z_FINISH : Z_NO_FLUSH) != (last ? Z_STREAM_END : Z_OK))
+			goto fail;
+	}
 	*out = z;
 	*out_len = zs.total_out;
 	z = NULL;
@@ -1325,20 +1331,30 @@ done:
  * file (git's "tmp_obj_" prefix, so fsck ignores a leftover), fsynced,
  * then linked into place and the directory fsynced. (libgit2's own loose
  * backend writes no zlib header at level 0, which git cannot read.)
+ * v[0] is left for the header; v[1..n) hold the content.
  */
-static int write_stored_object(git_oid *out, gs_txn *t, git_object_t type, const char *data,
-			       size_t len)
+static int write_stored_object(git_oid *out, gs_txn *t, git_object_t type, struct iovec *v, size_t n)
 {
 	git_buf objdir = GIT_BUF_INIT;
-	gs_buf path = GS_BUF_INIT, tmp = GS_BUF_INIT, hdr = GS_BUF_INIT;
-	unsigned char *z = NULL;
-	size_t zlen = 0;
+	gs_buf path = GS_BUF_INIT, tmp = GS_BUF_INIT;
+	unsigned char *z = NULL, raw[GIT_OID_RAWSZ];
+	char hdr[64];
+	size_t zlen = 0, len = 0;
 	git_odb *odb = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
-	int fd = -1, error = GS_ERROR, exists;
+	int fd = -1, error = GS_ERROR, exists, hlen;
 
-	if (git_odb_hash(out, data, len, type) < 0)
-		return gs_repo_git_error("cannot hash object");
+	for (size_t i = 1; i < n; i++)
+		len += v[i].iov_len;
+	if (len > SEG_MAX_BYTES) {
+		gs_error_set("cannot write object: %zu bytes is too large", len);
+		return GS_ERROR;
+	}
+	hlen = snprintf(hdr, sizeof(hdr), "%s %zu", git_object_type2string(type), len);
+	v[0].iov_base = hdr;
+	v[0].iov_len = (size_t)hlen + 1; /* with its NUL */
+	gs__sha1v(raw, v, n);
+	git_oid_fromraw(out, raw);
 	if (git_repository_odb(&odb, t->git) < 0)
 		return gs_repo_git_error("cannot open the object database");
 	exists = git_odb_exists(odb, out);
@@ -1352,14 +1368,10 @@ static int write_stored_object(git_oid *out, gs_txn *t, git_object_t type, const
 	}
 	if (gs_buf_printf(&path, "%s%.2s", objdir.ptr, hex) < 0 || gs_file_mkdir_p(path.ptr, 0777) < 0 ||
 	    gs_buf_printf(&tmp, "%s/tmp_obj_XXXXXX", path.ptr) < 0 ||
-	    gs_buf_printf(&path, "/%s", hex + 2) < 0 ||
-	    gs_buf_printf(&hdr, "%s %zu", git_object_type2string(type), len) < 0)
+	    gs_buf_printf(&path, "/%s", hex + 2) < 0)
 		goto done;
-	/* the header with its NUL, then the content */
-	if (zlib_stored(&z, &zlen, hdr.ptr, hdr.size + 1, data, len) < 0) {
-		gs_error_set("out of memory");
+	if (zlib_stored(&z, &zlen, v, n, len + v[0].iov_len) < 0)
 		goto done;
-	}
 	fd = mkstemp(tmp.ptr);
 	if (fd < 0) {
 		gs_error_set("cannot create '%s': %s", tmp.ptr, strerror(errno));
@@ -1394,7 +1406,6 @@ done:
 	git_buf_dispose(&objdir);
 	gs_buf_dispose(&path);
 	gs_buf_dispose(&tmp);
-	gs_buf_dispose(&hdr);
 	return error;
 }
 
@@ -1433,7 +1444,10 @@ static int upd_cmp(const void *a, const void *b)
 static int write_commit(git_oid *commit, int *changed, gs_txn *t, const char *message,
 			const git_signature *author, const git_signature *committer)
 {
-	size_t dirlen = strlen(gs_repo_issues_dir(t->repo)), nupd = 0, i, j;
+	size_t dirlen = strlen(gs_repo_issues_dir(t->repo)), nupd = 0, nv = 0, i, j;
+	size_t *eoff = NULL;
+	struct iovec *v = NULL;
+	gs_buf ents = GS_BUF_INIT;
 	gs_issue__ent *upd = NULL;
 	git_tree *empty = NULL, *new_tree = NULL;
 	git_treebuilder *tb = NULL;
@@ -1471,14 +1485,20 @@ static int write_commit(git_oid *commit, int *changed, gs_txn *t, const char *me
 		error = 0;
 		goto done;
 	}
-	/* splice the updates into the directory's entries, keeping git's order */
+	/*
+	 * splice the updates into the directory's entries, keeping git's
+	 * order: unchanged entries stay runs of the old tree's bytes, the new
+	 * entries are formatted into `ents`; v[0] is the object header
+	 */
 	qsort(upd, nupd, sizeof(*upd), upd_cmp);
-	gs_buf_clear(&t->new_dir_raw);
-	if (gs_buf_grow(&t->new_dir_raw, t->dir_raw.size + nupd * 64) < 0)
+	v = calloc(2 * nupd + 2, sizeof(*v));
+	eoff = calloc(nupd + 1, sizeof(*eoff));
+	if (!v || !eoff) {
+		gs_error_set("out of memory");
 		goto done;
+	}
 	{
-		/* unchanged entries are copied as byte runs of the old tree */
-		const char *run = t->dir_raw.ptr, *pos = t->dir_raw.ptr;
+		const char *run = t->dir_ptr, *pos = t->dir_ptr;
 
 		for (i = 0, j = 0; i < t->nents || j < nupd;) {
 			int c = i == t->nents ? 1 : j == nupd ? -1 :
@@ -1489,19 +1509,23 @@ static int write_commit(git_oid *commit, int *changed, gs_txn *t, const char *me
 				i++;
 				continue;
 			}
-			if (gs_buf_put(&t->new_dir_raw, run, (size_t)(pos - run)) < 0 ||
-			    put_entry(&t->new_dir_raw, upd[j].mode, upd[j].name, &upd[j].oid) < 0)
+			v[++nv].iov_base = (void *)(uintptr_t)run;
+			v[nv].iov_len = (size_t)(pos - run);
+			eoff[j] = ents.size;
+			if (put_entry(&ents, upd[j].mode, upd[j].name, &upd[j].oid) < 0)
 				goto done;
+			v[++nv].iov_len = ents.size - eoff[j]; /* base set below: ents may move */
 			if (c == 0) /* replaced: skip the old entry */
 				pos = t->ents[i].name + strlen(t->ents[i].name) + 1 + GIT_OID_RAWSZ, i++;
 			run = pos;
 			j++;
 		}
-		if (gs_buf_put(&t->new_dir_raw, run, (size_t)(t->dir_raw.ptr + t->dir_raw.size - run)) < 0)
-			goto done;
+		v[++nv].iov_base = (void *)(uintptr_t)run;
+		v[nv].iov_len = (size_t)(t->dir_ptr + t->dir_size - run);
+		for (j = 0; j < nupd; j++)
+			v[2 * j + 2].iov_base = ents.ptr + eoff[j];
 	}
-	error = write_stored_object(&t->new_dir_oid, t, GIT_OBJECT_TREE, t->new_dir_raw.ptr,
-				    t->new_dir_raw.size);
+	error = write_stored_object(&t->new_dir_oid, t, GIT_OBJECT_TREE, v, nv + 1);
 	if (error < 0) {
 		gs_error_prefix("cannot write tree '%s'", gs_repo_issues_dir(t->repo));
 		goto done;
@@ -1546,6 +1570,9 @@ done:
 	git_tree_free(empty);
 	git_treebuilder_free(tb);
 	free(upd);
+	free(v);
+	free(eoff);
+	gs_buf_dispose(&ents);
 	return error;
 }
 

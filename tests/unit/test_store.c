@@ -194,6 +194,129 @@ static void test_store_redoes_the_transaction_when_the_ref_moved(void **state)
 	free(s);
 }
 
+/* Names that exercise every rule of SPEC §1's id-from-file-name. */
+static const char *const resolve_names[] = {
+	"7-a.md", "123-x.md", "1234-y.md", "12 - spaced title.md", "BACK-222-login.md", "ABC.md",
+	"README.md", "notes.txt", "0042-answer.md",
+};
+
+static int create_many_txn(gs_txn *t, void *payload)
+{
+	(void)payload;
+	for (size_t i = 0; i < sizeof(resolve_names) / sizeof(*resolve_names); i++) {
+		char path[128];
+
+		snprintf(path, sizeof(path), "issues/%s", resolve_names[i]);
+		if (gs_txn_create(t, path, "no frontmatter\n", 15) < 0)
+			return GS_ERROR;
+	}
+	return 0;
+}
+
+struct resolve_case {
+	const char *id, *path; /* path NULL: not found */
+};
+
+static int resolve_txn(gs_txn *t, void *payload)
+{
+	const struct resolve_case *c = payload;
+
+	for (; c->id; c++) {
+		char *path = NULL;
+		int error = gs_txn_resolve(&path, t, c->id);
+
+		if (c->path) {
+			assert_int_equal(error, 0);
+			assert_string_equal(path, c->path);
+		} else {
+			assert_int_equal(error, GS_ENOTFOUND);
+			assert_null(path);
+		}
+		free(path);
+	}
+	return GS_STORE_NOCHANGE;
+}
+
+static void test_store_resolves_ids_by_file_name(void **state)
+{
+	struct fixture *f = *state;
+	gs_store_result res;
+	static const struct resolve_case cases[] = {
+		{ "7", "issues/7-a.md" },
+		{ "007", "issues/7-a.md" },
+		{ "123", "issues/123-x.md" },
+		{ "1234", "issues/1234-y.md" },
+		{ "12", "issues/12 - spaced title.md" },
+		{ "BACK-222", "issues/BACK-222-login.md" },
+		{ "back-0222", "issues/BACK-222-login.md" },
+		{ "abc", "issues/ABC.md" },
+		{ "42", "issues/0042-answer.md" },
+		{ "1", NULL },
+		{ "12345", NULL },
+		{ "BACK", NULL },
+		{ "README", NULL },
+		{ NULL, NULL },
+	};
+
+	assert_int_equal(gs_store_update(&res, f->repo, "m", create_many_txn, NULL), 0);
+	assert_int_equal(gs_store_update(&res, f->repo, "m", resolve_txn, (void *)cases), 0);
+	assert_false(res.changed);
+}
+
+/* Append a line to several files in one transaction. */
+static int append_many_txn(gs_txn *t, void *payload)
+{
+	static const char *const paths[] = { "issues/ABC.md", "issues/7-a.md", "issues/123-x.md" };
+
+	for (size_t i = 0; i < 3; i++)
+		if (gs_txn_edit(t, paths[i], append_edit, payload) < 0)
+			return GS_ERROR;
+	return gs_txn_create(t, "issues/99-new.md", "new\n", 4);
+}
+
+static void test_store_splices_several_entries_into_the_directory(void **state)
+{
+	struct fixture *f = *state;
+	git_repository *g = gs_repo_git(f->repo);
+	gs_store_result res;
+	git_commit *c = NULL;
+	git_tree *root = NULL, *dir = NULL;
+	git_tree_entry *e = NULL;
+	git_treebuilder *tb = NULL;
+	git_oid again;
+	char *s;
+
+	assert_int_equal(gs_store_update(&res, f->repo, "m", create_many_txn, NULL), 0);
+	assert_int_equal(gs_store_update(&res, f->repo, "m", append_many_txn, (void *)"more"), 0);
+	assert_true(res.changed);
+	s = tip_file(f, "issues/7-a.md");
+	assert_string_equal(s, "no frontmatter\nmore\n");
+	free(s);
+	s = tip_file(f, "issues/ABC.md");
+	assert_string_equal(s, "no frontmatter\nmore\n");
+	free(s);
+	s = tip_file(f, "issues/99-new.md");
+	assert_string_equal(s, "new\n");
+	free(s);
+	s = tip_file(f, "issues/1234-y.md");
+	assert_string_equal(s, "no frontmatter\n");
+	free(s);
+	/* the spliced directory is the tree libgit2 builds from the same entries */
+	assert_int_equal(git_commit_lookup(&c, g, &res.commit), 0);
+	assert_int_equal(git_commit_tree(&root, c), 0);
+	assert_int_equal(git_tree_entry_bypath(&e, root, "issues"), 0);
+	assert_int_equal(git_tree_lookup(&dir, g, git_tree_entry_id(e)), 0);
+	assert_int_equal(git_tree_entrycount(dir), 10);
+	assert_int_equal(git_treebuilder_new(&tb, g, dir), 0);
+	assert_int_equal(git_treebuilder_write(&again, tb), 0);
+	assert_true(git_oid_equal(&again, git_tree_id(dir)));
+	git_treebuilder_free(tb);
+	git_tree_entry_free(e);
+	git_tree_free(dir);
+	git_tree_free(root);
+	git_commit_free(c);
+}
+
 static int nochange_edit(gs_buf *out, const char *path, const char *old, size_t len, void *payload)
 {
 	(void)out, (void)path, (void)old, (void)len, (void)payload;
@@ -401,6 +524,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store_edit_commits_on_top_of_the_tip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_redoes_the_transaction_when_the_ref_moved, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_makes_no_commit_without_change_or_on_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_resolves_ids_by_file_name, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_splices_several_entries_into_the_directory, setup, teardown),
 		cmocka_unit_test(test_store_parse_date_reads_git_formats),
 		cmocka_unit_test(test_store_rawindex_sha1_matches_known_digests),
 		cmocka_unit_test_setup_teardown(test_store_rawindex_v2_round_trips_and_invalidates_the_cache_tree, setup, teardown),
