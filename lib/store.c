@@ -727,6 +727,46 @@ static void staged_raw(struct staged *out, const gs_rawindex *ix, const char *pa
 }
 
 /*
+ * Whether the staged blob of `path` is a version the file had in one of
+ * the last commits on the ref, rather than a user's edit: the index is
+ * stale. `git commit` reads the index before it takes index.lock and then
+ * writes what it read back; when an update lands in between, the commit
+ * fails (HEAD moved) but the index it wrote back holds the file as it was
+ * before the update. Replaying our edits on that copy, as on a user's
+ * staged edit, would keep the older version staged, and the next `git
+ * commit` would revert the update. A stale copy takes the new blob instead.
+ */
+#define STALE_DEPTH 64
+
+static int staged_is_stale(gs_txn *t, const char *path, const git_oid *staged)
+{
+	git_commit *c = NULL, *parent = NULL;
+	int found = 0;
+
+	if (!t->base || git_commit_dup(&c, t->base) < 0)
+		return 0;
+	for (int depth = 0; depth < STALE_DEPTH && c && !found; depth++) {
+		git_tree *tree = NULL;
+		git_tree_entry *e = NULL;
+
+		if (git_commit_tree(&tree, c) < 0 || git_tree_entry_bypath(&e, tree, path) < 0) {
+			git_tree_free(tree);
+			break; /* the file did not exist before: nothing older to match */
+		}
+		found = git_oid_equal(git_tree_entry_id(e), staged);
+		git_tree_entry_free(e);
+		git_tree_free(tree);
+		if (git_commit_parentcount(c) == 0 || git_commit_parent(&parent, c, 0) < 0)
+			parent = NULL;
+		git_commit_free(c);
+		c = parent;
+		parent = NULL;
+	}
+	git_commit_free(c);
+	return found;
+}
+
+/*
  * Decide, before the ref moves, what the index entry and the work-tree
  * file of `f` become. A copy equal to the old blob takes the new blob; a
  * copy with local edits gets the same edits applied, so the user's
@@ -748,7 +788,8 @@ static int plan_local(struct local_plan *p, gs_txn *t, const struct staged *sg,
 			     f->path);
 		return GS_ESTATE;
 	}
-	if (ie && git_oid_equal(&ie->oid, &f->old_oid) && f->existed) {
+	if (ie && ((git_oid_equal(&ie->oid, &f->old_oid) && f->existed) ||
+		   (!git_oid_equal(&ie->oid, &f->new_oid) && staged_is_stale(t, f->path, &ie->oid)))) {
 		p->index_set = 1;
 		git_oid_cpy(&p->index_oid, &f->new_oid);
 		if (gs_buf_set(&p->index_content, f->content.ptr, f->content.size) < 0)

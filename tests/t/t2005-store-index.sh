@@ -27,6 +27,31 @@ for v in 2 3 4; do
 	"
 done
 
+# `git commit` reads the index before taking index.lock and writes it back;
+# an update landing in between leaves the index with the file as it was
+# before (the commit itself fails: HEAD moved). The next update must not
+# take that stale copy for a staged edit, or the next commit reverts.
+test_expect_success 'a stale staged copy, as a racing git commit leaves it, takes the update' '
+	test_create_repo stale &&
+	(cd stale && git stats init && git stats new "Stale" >/dev/null &&
+	 git stats set 1 a=1 >/dev/null &&
+	 git update-index --cacheinfo "100644,$(git rev-parse HEAD~1:issues/1-stale.md),issues/1-stale.md" &&
+	 ! git diff-index --cached --quiet HEAD &&
+	 git stats set 1 b=2 >/dev/null &&
+	 git diff-index --cached --exit-code HEAD &&
+	 test -z "$(git status --porcelain)" &&
+	 git show HEAD:issues/1-stale.md >f && grep "^a: 1\$" f && grep "^b: 2\$" f)
+'
+
+test_expect_success 'a staged edit of an older version stays staged and gets the update' '
+	(cd stale &&
+	 git show HEAD:issues/1-stale.md | sed "s/^# Stale/# Stale, edited/" >issues/1-stale.md &&
+	 git add issues/1-stale.md &&
+	 git stats set 1 c=3 >/dev/null &&
+	 git show :issues/1-stale.md >staged && grep "^# Stale, edited" staged && grep "^c: 3\$" staged &&
+	 git show HEAD:issues/1-stale.md >head && ! grep "edited" head && grep "^c: 3\$" head)
+'
+
 test_expect_success 'a new issue is staged; git commit afterwards keeps it' '
 	(cd repo2 && git stats new "Second" >/dev/null &&
 	 git ls-files -s issues/2-second.md | grep "^100644 $(git rev-parse HEAD:issues/2-second.md) 0" &&
