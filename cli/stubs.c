@@ -2,67 +2,105 @@
  * Network code of libgit2 that git-stats never uses, replaced in the
  * executables (CMakeLists.txt, gs_link_program), never in libgitstats.
  * git-stats makes no network calls: no fetch, push or clone of a remote.
+ * Everything here fails closed: a network operation through libgit2 gets
+ * an error, never an unverified connection.
  *
- * 1. The CA bundle that libgit2 parses at start-up.
+ * Linked statically (GS_STATIC_LIBGIT2, the default), the linker's --wrap
+ * sends libgit2's calls to the __wrap_ functions below:
  *
- * Debian's libgit2 1.5.1 is built with mbedTLS, and git_libgit2_init()
- * parses the whole system bundle (/etc/ssl/certs/ca-certificates.crt,
- * ~140 certificates) with mbedtls_x509_crt_parse_file() before doing
- * anything else. That was ~54M instructions, 42% of a `git stats set` on
- * the store benchmark, and most of a hook program's run; libgit2 has no
- * option to skip it.
+ * 1. TLS (mbedTLS). git_libgit2_init() seeds mbedTLS's random generator
+ *    (HAVEGE entropy gathering, a timing loop) and parses the whole system
+ *    CA bundle (~140 certificates, ~54M instructions): most of a hook
+ *    program's run, 42% of a `git stats set` on the store benchmark when
+ *    it was measured, and libgit2 has no option to skip either. Here that
+ *    set-up is skipped, and creating a TLS stream, or loading certificates
+ *    (GIT_OPT_SET_SSL_CERT_LOCATIONS, which git-stats never sets), answers
+ *    an error instead of touching the uninitialised configuration.
  *
- * How: linked statically (GS_STATIC_LIBGIT2), the linker's --wrap sends
- * libgit2's call to __wrap_mbedtls_x509_crt_parse_file. Linked against the
- * shared libraries, the executables define and export the function itself
- * (-Wl,--export-dynamic-symbol), so the dynamic linker binds libgit2's
- * call to this definition, which comes first in the lookup scope.
+ * 2. SSH. git_libgit2_init() calls libssh2_init(), which initialises
+ *    OpenSSL. libssh2 initialises itself on first use anyway
+ *    (libssh2_session_init), so skipping it at start-up changes nothing
+ *    but the start-up time. (1 and 2 together: 0.5 ms of every command.)
  *
- * Safety (fails closed): the stub loads no certificate and reports success,
- * so libgit2 installs an empty CA chain. Any HTTPS connection libgit2 made
- * would then fail certificate verification (nothing is trusted; libgit2
- * returns GIT_ECERTIFICATE unless a certificate_check callback accepts the
- * certificate, and git-stats installs none). Checked once by hand against
- * a local `openssl s_server` whose self-signed certificate was given to
- * libgit2 with GIT_OPT_SET_SSL_CERT_LOCATIONS (that option calls this
- * function too, and git-stats never sets it): without the stub libgit2
- * reports the certificate valid, with it invalid, and git_clone fails with
- * GIT_ECERTIFICATE. Any other library in these processes calling this
- * function would also get an empty chain; none does (mbedTLS is only
- * libgit2's).
+ * 3. GSSAPI. libgit2's HTTP "Negotiate" authentication (Kerberos/SPNEGO)
+ *    calls eight GSSAPI functions. Debian ships no static libgssapi_krb5,
+ *    and linking the shared one would bring back the six Kerberos libraries
+ *    whose loading the static link saves. Each stub answers GSS_S_FAILURE,
+ *    so libgit2 finds no GSSAPI mechanism and never offers Negotiate.
  *
- * With another TLS backend (OpenSSL, or libgit2 built without HTTPS) nobody
- * calls this symbol and the stub is dead code. Removing it costs the
- * bundle parse again (~4-5 ms per command and per hook run here) and breaks
- * nothing. If git-stats ever needs HTTPS through libgit2, remove it.
+ * Linked against the shared libraries (-DGS_STATIC_LIBGIT2=OFF), only the
+ * CA bundle parse is replaced: the executables define and export
+ * mbedtls_x509_crt_parse_file (-Wl,--export-dynamic-symbol), so the
+ * dynamic linker binds libgit2's call to this definition, which loads no
+ * certificate and reports success. libgit2 then installs an empty CA
+ * chain and any HTTPS connection fails certificate verification
+ * (GIT_ECERTIFICATE; checked once by hand against a local `openssl
+ * s_server`, with and without the stub). With another TLS backend nobody
+ * calls that symbol and the stub is dead code.
  *
- * 2. GSSAPI (statically linked only).
- *
- * libgit2's HTTP "Negotiate" authentication (Kerberos/SPNEGO) calls eight
- * GSSAPI functions. Debian ships no static libgssapi_krb5, and linking the
- * shared one would bring back the six Kerberos libraries whose loading the
- * static link saves. Each stub answers GSS_S_FAILURE, so libgit2 finds no
- * GSSAPI mechanism and never offers Negotiate: an HTTP remote asking for
- * it would fail to authenticate, which nothing here ever asks for.
+ * If git-stats ever needs the network through libgit2, remove this file.
  */
 #include <stddef.h>
 
-#ifdef GS_STATIC_LIBGIT2
-#define CA_FILE_FN __wrap_mbedtls_x509_crt_parse_file
-#else
-#define CA_FILE_FN mbedtls_x509_crt_parse_file
-#endif
-
+#ifndef GS_STATIC_LIBGIT2
 struct mbedtls_x509_crt;
 
-int CA_FILE_FN(struct mbedtls_x509_crt *chain, const char *path);
+int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path);
 
-int CA_FILE_FN(struct mbedtls_x509_crt *chain, const char *path)
+int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path)
 {
 	(void)chain;
 	(void)path;
 	return 0;
 }
+#else
+#include <git2.h>
+#include <git2/sys/stream.h>
+
+#define NO_NETWORK "git-stats makes no network connections (TLS is not set up)"
+
+int __wrap_git_mbedtls_stream_global_init(void);
+int __wrap_git_mbedtls__set_cert_location(const char *file, const char *path);
+int __wrap_git_mbedtls_stream_new(git_stream **out, const char *host, const char *port);
+int __wrap_git_mbedtls_stream_wrap(git_stream **out, git_stream *in, const char *host);
+int __wrap_git_transport_ssh_global_init(void);
+
+int __wrap_git_mbedtls_stream_global_init(void)
+{
+	return 0;
+}
+
+int __wrap_git_mbedtls__set_cert_location(const char *file, const char *path)
+{
+	(void)file;
+	(void)path;
+	git_error_set_str(GIT_ERROR_SSL, NO_NETWORK);
+	return -1;
+}
+
+int __wrap_git_mbedtls_stream_new(git_stream **out, const char *host, const char *port)
+{
+	(void)host;
+	(void)port;
+	*out = NULL;
+	git_error_set_str(GIT_ERROR_SSL, NO_NETWORK);
+	return -1;
+}
+
+int __wrap_git_mbedtls_stream_wrap(git_stream **out, git_stream *in, const char *host)
+{
+	(void)in;
+	(void)host;
+	*out = NULL;
+	git_error_set_str(GIT_ERROR_SSL, NO_NETWORK);
+	return -1;
+}
+
+int __wrap_git_transport_ssh_global_init(void)
+{
+	return 0;
+}
+#endif
 
 #ifdef GS_STATIC_LIBGIT2
 /* gssapi.h's types, as far as these signatures need them */
