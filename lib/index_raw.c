@@ -60,6 +60,7 @@ static void put32(char *p, uint32_t v)
 }
 
 #define ENTRY_FIXED 62  /* stat data, id, flags */
+_Static_assert(ENTRY_FIXED <= GS_RAWINDEX_UNDO_BYTES, "an undo record holds an entry's fixed part");
 #define OFF_MTIME 8
 #define OFF_SIZE 36
 #define OFF_OID 40
@@ -71,11 +72,11 @@ void gs_rawindex__dispose(gs_rawindex *ix)
 	for (size_t i = 0; i < ix->count; i++)
 		free(ix->entries[i].owned);
 	free(ix->entries);
-	gs_buf_dispose(&ix->data);
+	free(ix->undo);
 	memset(ix, 0, sizeof(*ix));
 }
 
-int gs_rawindex__parse(gs_rawindex *ix, const char *data, size_t len)
+int gs_rawindex__parse(gs_rawindex *ix, char *data, size_t len)
 {
 	const char *p, *end;
 	gs_buf prev = GS_BUF_INIT;
@@ -83,7 +84,6 @@ int gs_rawindex__parse(gs_rawindex *ix, const char *data, size_t len)
 	int error = GS_EPARSE;
 
 	memset(ix, 0, sizeof(*ix));
-	gs_buf_init(&ix->data);
 	if (len < 12 + 20 || memcmp(data, "DIRC", 4)) {
 		gs_error_set("the index is not a git index");
 		return GS_EPARSE;
@@ -96,15 +96,15 @@ int gs_rawindex__parse(gs_rawindex *ix, const char *data, size_t len)
 		gs_error_set("cannot parse the index: %u entries do not fit in %zu bytes", n, len);
 		return GS_EPARSE;
 	}
-	if (gs_buf_set(&ix->data, data, len) < 0)
-		return GS_ERROR;
+	ix->data = data;
+	ix->size = len;
 	ix->entries = calloc((size_t)n + 1, sizeof(*ix->entries));
 	if (!ix->entries) {
 		error = GS_ERROR;
 		goto fail;
 	}
-	p = ix->data.ptr + 12;
-	end = ix->data.ptr + len - 20;
+	p = ix->data + 12;
+	end = ix->data + len - 20;
 	for (uint32_t i = 0; i < n; i++) {
 		gs_rawindex_entry *e = &ix->entries[i];
 		size_t fixed = ENTRY_FIXED, namelen;
@@ -121,7 +121,7 @@ int gs_rawindex__parse(gs_rawindex *ix, const char *data, size_t len)
 		}
 		if ((size_t)(end - p) < fixed + 1)
 			goto bad;
-		e->offset = (size_t)(p - ix->data.ptr);
+		e->offset = (size_t)(p - ix->data);
 		e->stage = (int)((flags >> 12) & 3);
 		name = p + fixed;
 		if (ix->version == 4) {
@@ -169,7 +169,7 @@ int gs_rawindex__parse(gs_rawindex *ix, const char *data, size_t len)
 		if (ix->version == 4)
 			ix->count++;
 	}
-	ix->ext_start = (size_t)(p - ix->data.ptr);
+	ix->ext_start = (size_t)(p - ix->data);
 	/* extensions we cannot keep consistent when a size changes */
 	while ((size_t)(end - p) >= 8) {
 		uint32_t size = get32(p + 4);
@@ -218,14 +218,23 @@ const gs_rawindex_entry *gs_rawindex__find(const gs_rawindex *ix, const char *pa
 
 void gs_rawindex__oid(git_oid *out, const gs_rawindex *ix, const gs_rawindex_entry *e)
 {
-	git_oid_fromraw(out, (const unsigned char *)ix->data.ptr + e->offset + OFF_OID);
+	git_oid_fromraw(out, (const unsigned char *)ix->data + e->offset + OFF_OID);
 }
 
-void gs_rawindex__set(gs_rawindex *ix, const gs_rawindex_entry *e, const git_oid *oid,
-		      const struct stat *st)
+int gs_rawindex__set(gs_rawindex *ix, const gs_rawindex_entry *e, const git_oid *oid,
+		     const struct stat *st)
 {
-	char *p = ix->data.ptr + e->offset;
+	char *p = ix->data + e->offset;
+	gs_rawindex_undo *u = realloc(ix->undo, (ix->nundo + 1) * sizeof(*u));
 
+	if (!u) {
+		gs_error_set("out of memory");
+		return GS_ERROR;
+	}
+	ix->undo = u;
+	u += ix->nundo++;
+	u->offset = e->offset;
+	memcpy(u->bytes, p, ENTRY_FIXED);
 	memcpy(p + OFF_OID, oid->id, GIT_OID_RAWSZ);
 	if (st) {
 		put32(p, (uint32_t)st->st_ctim.tv_sec);
@@ -241,6 +250,17 @@ void gs_rawindex__set(gs_rawindex *ix, const gs_rawindex_entry *e, const git_oid
 		put32(p + OFF_MTIME, 0);
 		put32(p + OFF_MTIME + 4, 0);
 		put32(p + OFF_SIZE, 0);
+	}
+	return 0;
+}
+
+void gs_rawindex__undo(gs_rawindex *ix)
+{
+	/* newest first: an entry set twice gets its first bytes back */
+	while (ix->nundo > 0) {
+		const gs_rawindex_undo *u = &ix->undo[--ix->nundo];
+
+		memcpy(ix->data + u->offset, u->bytes, ENTRY_FIXED);
 	}
 }
 
@@ -300,33 +320,32 @@ static int copy_tree_node(gs_buf *out, const char **pp, const char *end, gs_buf 
 	return error;
 }
 
-int gs_rawindex__write(gs_buf *out, const gs_rawindex *ix, const char *const *paths, size_t npaths)
+int gs_rawindex__write(gs_buf *tail, const gs_rawindex *ix, const char *const *paths, size_t npaths)
 {
-	const char *p = ix->data.ptr + ix->ext_start, *end = ix->data.ptr + ix->data.size - 20;
+	const char *p = ix->data + ix->ext_start, *end = ix->data + ix->size - 20;
 	unsigned char sum[20];
+	struct iovec v[2];
 	gs_buf dir = GS_BUF_INIT;
 	int error = 0;
 
-	gs_buf_clear(out);
-	if (gs_buf_grow(out, ix->data.size + 64) < 0 || gs_buf_put(out, ix->data.ptr, ix->ext_start) < 0)
-		return GS_ERROR;
+	gs_buf_clear(tail);
 	while (p < end && !error) {
 		uint32_t size = get32(p + 4);
 		const char *ext_end = p + 8 + size;
 
 		if (memcmp(p, "TREE", 4)) {
-			error = gs_buf_put(out, p, 8 + size);
+			error = gs_buf_put(tail, p, 8 + size);
 		} else {
-			size_t head = out->size;
+			size_t head = tail->size;
 			const char *q = p + 8;
 
-			error = gs_buf_put(out, "TREE\0\0\0\0", 8);
+			error = gs_buf_put(tail, "TREE\0\0\0\0", 8);
 			while (!error && q < ext_end)
-				error = copy_tree_node(out, &q, ext_end, &dir, paths, npaths, 0);
+				error = copy_tree_node(tail, &q, ext_end, &dir, paths, npaths, 0);
 			if (!error && q != ext_end)
 				error = GS_EPARSE;
 			if (!error)
-				put32(out->ptr + head + 4, (uint32_t)(out->size - head - 8));
+				put32(tail->ptr + head + 4, (uint32_t)(tail->size - head - 8));
 		}
 		p = ext_end;
 	}
@@ -337,6 +356,10 @@ int gs_rawindex__write(gs_buf *out, const gs_rawindex *ix, const char *const *pa
 	}
 	if (error < 0)
 		return error;
-	gs_rawindex__sha1(sum, out->ptr, out->size);
-	return gs_buf_put(out, sum, sizeof(sum));
+	v[0].iov_base = ix->data;
+	v[0].iov_len = ix->ext_start;
+	v[1].iov_base = tail->ptr;
+	v[1].iov_len = tail->size;
+	gs__sha1v(sum, v, 2);
+	return gs_buf_put(tail, sum, sizeof(sum));
 }

@@ -25,21 +25,32 @@ typedef struct {
 	int stage;
 } gs_rawindex_entry;
 
+#define GS_RAWINDEX_UNDO_BYTES 64 /* an entry's stat data and id, with room */
+
 typedef struct {
-	gs_buf data; /* the whole file */
+	size_t offset;
+	char bytes[GS_RAWINDEX_UNDO_BYTES];
+} gs_rawindex_undo;
+
+typedef struct {
+	char *data; /* the whole file: the caller's, edited in place */
+	size_t size;
 	unsigned int version;
 	gs_rawindex_entry *entries;
 	size_t count;
 	size_t ext_start; /* first extension (or the trailer) */
+	gs_rawindex_undo *undo; /* the bytes gs_rawindex__set replaced */
+	size_t nundo;
 } gs_rawindex;
 
 #define GS_RAWINDEX_UNSUPPORTED 1
 
 /*
- * Parse `len` bytes of an index file (copied). 0, GS_RAWINDEX_UNSUPPORTED
- * (use libgit2 instead), or GS_EPARSE.
+ * Parse `len` bytes of an index file. `data` is not copied: the entries
+ * point into it and gs_rawindex__set edits it, so it must outlive `ix`.
+ * 0, GS_RAWINDEX_UNSUPPORTED (use libgit2 instead), or GS_EPARSE.
  */
-int gs_rawindex__parse(gs_rawindex *ix, const char *data, size_t len);
+int gs_rawindex__parse(gs_rawindex *ix, char *data, size_t len);
 void gs_rawindex__dispose(gs_rawindex *ix);
 
 /* The entry of `path` at `stage`, or NULL. */
@@ -50,16 +61,23 @@ void gs_rawindex__oid(git_oid *out, const gs_rawindex *ix, const gs_rawindex_ent
 
 /*
  * Set an entry's object id and stat data (`st`), or smudge the stat
- * data (`st` NULL: size 0, so git compares contents).
+ * data (`st` NULL: size 0, so git compares contents). The replaced bytes
+ * are kept for gs_rawindex__undo. GS_ERROR when out of memory.
  */
-void gs_rawindex__set(gs_rawindex *ix, const gs_rawindex_entry *e, const git_oid *oid,
-		      const struct stat *st);
+int gs_rawindex__set(gs_rawindex *ix, const gs_rawindex_entry *e, const git_oid *oid,
+		     const struct stat *st);
+
+/* Put back every byte gs_rawindex__set changed: the data is as parsed. */
+void gs_rawindex__undo(gs_rawindex *ix);
 
 /*
- * The new file: cache-tree nodes above `paths` invalidated, checksum
- * recomputed. GS_RAWINDEX_UNSUPPORTED when an extension stands in the way.
+ * The new file is the data's first ix->ext_start bytes (the entries, as
+ * edited) followed by `tail`: the extensions, with the cache-tree nodes
+ * above `paths` invalidated, and the new checksum. Only the tail is
+ * built, so a 1 MB index is not copied. GS_RAWINDEX_UNSUPPORTED when an
+ * extension stands in the way.
  */
-int gs_rawindex__write(gs_buf *out, const gs_rawindex *ix, const char *const *paths, size_t npaths);
+int gs_rawindex__write(gs_buf *tail, const gs_rawindex *ix, const char *const *paths, size_t npaths);
 
 /* SHA-1 of a buffer (the index trailer); exposed for the unit test. */
 void gs_rawindex__sha1(unsigned char out[20], const void *data, size_t len);

@@ -576,17 +576,42 @@ open:
 	return 0;
 }
 
-/*
- * Put `data` in place as the index while index.lock stays ours: git
- * commands read the index without the lock, so it must be new before the
- * ref moves (see attempt_once). Without `data`, remove the index.
- */
-static int raw_install(struct index_lock *l, const gs_buf *data)
+/* writev(2) all of v[0..n), resuming after short writes and EINTR. */
+static int writev_all(int fd, struct iovec *v, int n)
 {
-	int fd;
-	ssize_t w;
+	while (n > 0) {
+		ssize_t w = writev(fd, v, n);
 
-	if (!data) {
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return GS_ERROR;
+		}
+		while (n > 0 && (size_t)w >= v->iov_len) {
+			w -= (ssize_t)v->iov_len;
+			v++;
+			n--;
+		}
+		if (n > 0) {
+			v->iov_base = (char *)v->iov_base + w;
+			v->iov_len -= (size_t)w;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Put `head` + `tail` (which may be NULL) in place as the index while
+ * index.lock stays ours: git commands read the index without the lock, so
+ * it must be new before the ref moves (see attempt_once). Without `head`,
+ * remove the index.
+ */
+static int raw_install(struct index_lock *l, const char *head, size_t hlen, const gs_buf *tail)
+{
+	struct iovec v[2];
+	int fd, n = 0;
+
+	if (!head) {
 		if (unlink(l->index_path.ptr) < 0 && errno != ENOENT) {
 			gs_error_set("cannot remove '%s': %s", l->index_path.ptr, strerror(errno));
 			return GS_ERROR;
@@ -604,9 +629,14 @@ static int raw_install(struct index_lock *l, const gs_buf *data)
 	 * and the ref are durable, the rename keeps the index whole, and
 	 * flushing a 1 MB index doubled an update's latency.
 	 */
-	w = write(fd, data->ptr, data->size);
-	if (w < 0 || (size_t)w != data->size) {
-		gs_error_set("cannot write '%s': %s", l->tmp_path.ptr, w < 0 ? strerror(errno) : "short write");
+	v[n].iov_base = (void *)(uintptr_t)head;
+	v[n++].iov_len = hlen;
+	if (tail && tail->size) {
+		v[n].iov_base = tail->ptr;
+		v[n++].iov_len = tail->size;
+	}
+	if (writev_all(fd, v, n) < 0) {
+		gs_error_set("cannot write '%s': %s", l->tmp_path.ptr, strerror(errno));
 		close(fd);
 		unlink(l->tmp_path.ptr);
 		return GS_ERROR;
@@ -619,6 +649,13 @@ static int raw_install(struct index_lock *l, const gs_buf *data)
 		return GS_ERROR;
 	}
 	return 0;
+}
+
+/* Put the index back as it was read (`had` 0: there was none). */
+static int raw_restore(struct index_lock *l, int had, gs_buf *bytes, gs_rawindex *ix)
+{
+	gs_rawindex__undo(ix); /* the edits were made in `bytes` */
+	return raw_install(l, had ? bytes->ptr : NULL, bytes->size, NULL);
 }
 
 /* The libgit2 copy in place as the index; index.lock stays ours. */
@@ -1002,7 +1039,10 @@ static int stage_raw(gs_buf *out, gs_txn *t, gs_rawindex *ix, struct local_plan 
 			git_oid_cpy(&cur, &p->index_oid);
 		else if (!p->wt_stat_ok)
 			continue;
-		gs_rawindex__set(ix, e, &cur, p->wt_stat_ok ? &p->wt_stat : NULL);
+		if (gs_rawindex__set(ix, e, &cur, p->wt_stat_ok ? &p->wt_stat : NULL) < 0) {
+			free(paths);
+			return GS_ERROR;
+		}
 		if (p->index_set)
 			paths[n++] = t->files[i].path;
 	}
@@ -1683,7 +1723,7 @@ static int attempt_once(gs_store_result *out, gs_txn *t, const char *ref, int is
 	struct index_lock lock = INDEX_LOCK_INIT;
 	struct local_plan *plans = NULL;
 	git_index *idx = NULL;
-	gs_buf old_blob = GS_BUF_INIT, raw_bytes = GS_BUF_INIT, new_index = GS_BUF_INIT;
+	gs_buf old_blob = GS_BUF_INIT, raw_bytes = GS_BUF_INIT, index_tail = GS_BUF_INIT;
 	gs_rawindex rix;
 	struct staged sg;
 	git_oid commit;
@@ -1691,7 +1731,6 @@ static int attempt_once(gs_store_result *out, gs_txn *t, const char *ref, int is
 
 	memset(&commit, 0, sizeof(commit));
 	memset(&rix, 0, sizeof(rix));
-	gs_buf_init(&rix.data);
 	if (is_head) {
 		error = check_state(t->repo);
 		if (error < 0)
@@ -1800,11 +1839,11 @@ static int attempt_once(gs_store_result *out, gs_txn *t, const char *ref, int is
 		 * smudged (size 0): git compares their contents once.
 		 */
 		if (use_raw) {
-			error = stage_raw(&new_index, t, &rix, plans);
+			error = stage_raw(&index_tail, t, &rix, plans);
 			if (error == GS_EPARSE && (error = index_load(&idx, &lock)) == 0)
 				use_raw = 0; /* a cache-tree we cannot read: libgit2 rewrites it */
 			else if (error == 0)
-				error = raw_install(&lock, &new_index);
+				error = raw_install(&lock, rix.data, rix.ext_start, &index_tail);
 		}
 		if (error == 0 && !use_raw) {
 			error = stage_git(t, idx, plans);
@@ -1812,14 +1851,14 @@ static int attempt_once(gs_store_result *out, gs_txn *t, const char *ref, int is
 				error = git_install(&lock, idx);
 		}
 		if (error < 0) {
-			if (raw_install(&lock, had_index ? &raw_bytes : NULL) < 0)
+			if (raw_restore(&lock, had_index, &raw_bytes, &rix) < 0)
 				gs_error_prefix("the index may hold an uncommitted update");
 			goto done;
 		}
 	}
 	rc = move_ref(t, ref, &commit, message);
 	if (rc != ATTEMPT_DONE) {
-		if (is_head && raw_install(&lock, had_index ? &raw_bytes : NULL) < 0) {
+		if (is_head && raw_restore(&lock, had_index, &raw_bytes, &rix) < 0) {
 			gs_error_prefix("cannot restore the index after a failed update of '%s'", ref);
 			error = GS_ERROR;
 			goto done;
@@ -1847,7 +1886,7 @@ done:
 	git_index_free(idx);
 	gs_rawindex__dispose(&rix);
 	gs_buf_dispose(&raw_bytes);
-	gs_buf_dispose(&new_index);
+	gs_buf_dispose(&index_tail);
 	git_signature_free(a);
 	git_signature_free(c);
 	gs_buf_dispose(&old_blob);

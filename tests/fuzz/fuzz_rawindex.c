@@ -16,15 +16,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	gs_rawindex ix;
-	gs_buf out = GS_BUF_INIT;
+	gs_buf tail = GS_BUF_INIT;
+	char *copy = malloc(size + 1); /* parsed in place, edited in place */
 	git_oid oid;
 
-	if (gs_rawindex__parse(&ix, (const char *)data, size) != 0) {
+	if (!copy)
+		return 0;
+	memcpy(copy, data, size);
+	if (gs_rawindex__parse(&ix, copy, size) != 0) {
 		gs_rawindex__dispose(&ix);
+		free(copy);
 		return 0;
 	}
-	if (gs_rawindex__write(&out, &ix, NULL, 0) == 0 &&
-	    (out.size != size || memcmp(out.ptr, data, size - 20)))
+	/* no change: the entries as they were, and the same extensions */
+	if (gs_rawindex__write(&tail, &ix, NULL, 0) == 0 &&
+	    (ix.ext_start + tail.size != size ||
+	     memcmp(tail.ptr, data + ix.ext_start, tail.size - 20)))
 		abort();
 	{
 		int sorted = 1;
@@ -42,10 +49,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *paths[1] = { ix.entries[0].path };
 
 		memset(&oid, 0x5a, sizeof(oid));
-		gs_rawindex__set(&ix, &ix.entries[0], &oid, NULL);
-		gs_rawindex__write(&out, &ix, paths, 1);
+		if (gs_rawindex__set(&ix, &ix.entries[0], &oid, NULL) == 0) {
+			gs_rawindex__write(&tail, &ix, paths, 1);
+			gs_rawindex__undo(&ix);
+			if (memcmp(copy, data, size))
+				abort(); /* undo puts every byte back */
+		}
 	}
-	gs_buf_dispose(&out);
+	gs_buf_dispose(&tail);
 	gs_rawindex__dispose(&ix);
+	free(copy);
 	return 0;
 }

@@ -440,10 +440,19 @@ static void make_index(struct fixture *f, const char *path, unsigned int version
 	git_index_free(idx);
 }
 
+/* The file gs_rawindex__write describes: the entries as edited, then the tail. */
+static void whole(gs_buf *out, const gs_rawindex *ix, const gs_buf *tail)
+{
+	gs_buf_clear(out);
+	assert_int_equal(gs_buf_put(out, ix->data, ix->ext_start), 0);
+	assert_int_equal(gs_buf_put(out, tail->ptr, tail->size), 0);
+}
+
 static void check_rawindex(struct fixture *f, unsigned int version)
 {
 	git_repository *g = gs_repo_git(f->repo);
-	gs_buf path = GS_BUF_INIT, data = GS_BUF_INIT, out = GS_BUF_INIT;
+	gs_buf path = GS_BUF_INIT, data = GS_BUF_INIT, out = GS_BUF_INIT, tail = GS_BUF_INIT;
+	gs_buf orig = GS_BUF_INIT;
 	const char *changed[] = { "dir/b.md" };
 	const gs_rawindex_entry *e;
 	const git_index_entry *ge;
@@ -457,13 +466,15 @@ static void check_rawindex(struct fixture *f, unsigned int version)
 	make_index(f, path.ptr, version, &tree);
 	assert_int_equal(gs_file_read(&data, path.ptr, 1 << 20), 0);
 	assert_memory_equal(data.ptr, "DIRC", 4);
+	assert_int_equal(gs_buf_set(&orig, data.ptr, data.size), 0);
 	assert_int_equal(gs_rawindex__parse(&ix, data.ptr, data.size), 0);
 	assert_int_equal(ix.count, 4);
 	assert_string_equal(ix.entries[1].path, "dir/b.md");
 	/* the cache-tree is there, right after the entries */
 	assert_memory_equal(data.ptr + ix.ext_start, "TREE", 4);
 	/* no change: the same bytes come back */
-	assert_int_equal(gs_rawindex__write(&out, &ix, NULL, 0), 0);
+	assert_int_equal(gs_rawindex__write(&tail, &ix, NULL, 0), 0);
+	whole(&out, &ix, &tail);
 	assert_int_equal(out.size, data.size);
 	assert_memory_equal(out.ptr, data.ptr, data.size);
 	/* change one entry: libgit2 reads it back and rebuilds the trees above it */
@@ -472,9 +483,15 @@ static void check_rawindex(struct fixture *f, unsigned int version)
 	assert_non_null(e);
 	assert_null(gs_rawindex__find(&ix, "dir/b.md", 1));
 	assert_null(gs_rawindex__find(&ix, "dir", 0));
-	gs_rawindex__set(&ix, e, &blob, NULL);
-	assert_int_equal(gs_rawindex__write(&out, &ix, changed, 1), 0);
+	assert_int_equal(gs_rawindex__set(&ix, e, &blob, NULL), 0);
+	assert_int_equal(gs_rawindex__set(&ix, e, &blob, NULL), 0); /* twice: undo still restores */
+	assert_int_equal(gs_rawindex__write(&tail, &ix, changed, 1), 0);
+	whole(&out, &ix, &tail);
 	assert_int_equal(gs_file_write_atomic(path.ptr, out.ptr, out.size, 0644), 0);
+	/* undo gives back the bytes as read */
+	assert_memory_not_equal(data.ptr, orig.ptr, data.size);
+	gs_rawindex__undo(&ix);
+	assert_memory_equal(data.ptr, orig.ptr, data.size);
 	assert_int_equal(git_index_open(&idx, path.ptr), 0);
 	ge = git_index_get_bypath(idx, "dir/b.md", 0);
 	assert_non_null(ge);
@@ -492,6 +509,8 @@ static void check_rawindex(struct fixture *f, unsigned int version)
 	gs_buf_dispose(&path);
 	gs_buf_dispose(&data);
 	gs_buf_dispose(&out);
+	gs_buf_dispose(&tail);
+	gs_buf_dispose(&orig);
 }
 
 static void test_store_rawindex_v2_round_trips_and_invalidates_the_cache_tree(void **state)
@@ -514,7 +533,11 @@ static void test_store_rawindex_refuses_what_it_cannot_edit(void **state)
 	memcpy(v5, "DIRC\0\0\0\5", 8);
 	assert_int_equal(gs_rawindex__parse(&ix, v5, sizeof(v5)), GS_RAWINDEX_UNSUPPORTED);
 	gs_rawindex__dispose(&ix);
-	assert_int_equal(gs_rawindex__parse(&ix, "not an index at all, really no", 30), GS_EPARSE);
+	{
+		char junk[] = "not an index at all, really no";
+
+		assert_int_equal(gs_rawindex__parse(&ix, junk, 30), GS_EPARSE);
+	}
 }
 
 int main(void)
