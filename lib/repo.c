@@ -3,6 +3,7 @@
  * stats.* config, and which ref updates go to (SPEC §1).
  */
 #include "gs/repo.h"
+#include "odb_stage.h"
 
 #include <git2.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@ struct gs_repo {
 	char *issues_dir;
 	char *ref_override; /* --ref */
 	char *target;       /* resolved target, cached */
+	struct gs_odb_stage *stage; /* the store's object staging; the odb owns it */
 };
 
 int gs_repo_git_error(const char *fmt, ...)
@@ -187,6 +189,11 @@ void gs_repo_free(gs_repo *r)
 	free(r->ref_override);
 	free(r->target);
 	free(r);
+}
+
+gs_odb_stage **gs_repo__stage_slot(gs_repo *r)
+{
+	return &r->stage;
 }
 
 git_repository *gs_repo_git(gs_repo *r)

@@ -22,6 +22,7 @@
 #include "gs/time.h"
 #include "index_raw.h"
 #include "issue_internal.h"
+#include "odb_stage.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -38,7 +39,6 @@
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #define LOCK_WAIT_MS 30000 /* how long a writer queues on store.lock */
 #define FILE_LIMIT (64u * 1024u * 1024u)
@@ -82,6 +82,7 @@ struct gs_txn {
 	gs_issue__ent *ents;
 	size_t nents;
 	git_oid new_dir_oid;
+	gs_odb_stage *stage; /* the update's objects, made durable together */
 };
 
 /* ---------------------------------------------------------------------- */
@@ -1260,10 +1261,11 @@ enum { ATTEMPT_DONE = 0, ATTEMPT_MOVED = 1, ATTEMPT_LOCKED = 2 };
  * update on it: libgit2 parsing it into a git_tree and rebuilding it with
  * a treebuilder, and deflating the new one. So the store reads the
  * directory's raw tree bytes, splices the changed entries into them, and
- * writes the result as a loose object with zlib level 0 (stored): trees of SHA-1s hardly compress (2:1 at level 1, which cost
- * ~5 ms per update here), `git gc` packs them as usual, and a stored loose
- * object is also the fastest for the next update to read back. Only the
- * small trees above the directory go through git_tree_create_updated.
+ * writes the result as a loose object with zlib level 0 (stored; see
+ * odb_stage.c): trees of SHA-1s hardly compress (2:1 at level 1, which
+ * cost ~5 ms per update here), `git gc` packs them as usual, and a stored
+ * loose object is also the fastest for the next update to read back. Only
+ * the small trees above the directory go through git_tree_create_updated.
  */
 
 /* Split raw tree bytes ("<octal mode> <name>\0<20-byte id>"...) into entries. */
@@ -1347,146 +1349,6 @@ static int load_dir(gs_txn *t, const char *ref)
 done:
 	git_odb_free(odb);
 	git_tree_entry_free(e);
-	return error;
-}
-
-/*
- * The object's bytes, header first ("tree 527788\0"), as a vector of
- * pieces: the new directory is runs of the old tree's bytes and the new
- * entries between them, hashed and deflated where they lie, never joined.
- */
-#define SEG_MAX_BYTES ((size_t)UINT_MAX / 2)
-
-/*
- * The pieces as one zlib stream at level 0: stored deflate blocks and the
- * Adler-32 trailer. *out is malloc()ed.
- */
-static int zlib_stored(unsigned char **out, size_t *out_len, const struct iovec *v, size_t n,
-		       size_t total)
-{
-	z_stream zs;
-	size_t cap;
-	unsigned char *z = NULL;
-	int error = GS_ERROR;
-
-	*out = NULL;
-	/* stored blocks cost 5 bytes per at most 16 KB, plus header and trailer */
-	cap = total + total / 1024 + 64;
-	memset(&zs, 0, sizeof(zs));
-	if (deflateInit(&zs, Z_NO_COMPRESSION) != Z_OK) {
-		gs_error_set("cannot start zlib: %s", zs.msg ? zs.msg : "out of memory");
-		return GS_ERROR;
-	}
-	if (!(z = malloc(cap))) {
-		gs_error_set("out of memory");
-		goto done;
-	}
-	zs.next_out = z;
-	zs.avail_out = (uInt)cap;
-	for (size_t i = 0; i < n; i++) {
-		int last = i + 1 == n;
-
-		if (!last && !v[i].iov_len)
-			continue; /* zlib answers Z_BUF_ERROR to no input */
-		zs.next_in = (Bytef *)v[i].iov_base;
-		zs.avail_in = (uInt)v[i].iov_len;
-		if (deflate(&zs, last ? Z_FINISH : Z_NO_FLUSH) != (last ? Z_STREAM_END : Z_OK))
-			goto fail;
-	}
-	*out = z;
-	*out_len = zs.total_out;
-	z = NULL;
-	error = 0;
-	goto done;
-fail:
-	gs_error_set("cannot deflate object: %s", zs.msg ? zs.msg : "output buffer too small");
-done:
-	deflateEnd(&zs);
-	free(z);
-	return error;
-}
-
-/*
- * Write a loose object with zlib level 0 (see above), as git would lay it
- * out: deflate stream of "<type> <size>\0<data>", written to a temporary
- * file (git's "tmp_obj_" prefix, so fsck ignores a leftover), fsynced,
- * then linked into place and the directory fsynced. (libgit2's own loose
- * backend writes no zlib header at level 0, which git cannot read.)
- * v[0] is left for the header; v[1..n) hold the content.
- */
-static int write_stored_object(git_oid *out, gs_txn *t, git_object_t type, struct iovec *v, size_t n)
-{
-	git_buf objdir = GIT_BUF_INIT;
-	gs_buf path = GS_BUF_INIT, tmp = GS_BUF_INIT;
-	unsigned char *z = NULL, raw[GIT_OID_RAWSZ];
-	char hdr[64];
-	size_t zlen = 0, len = 0;
-	git_odb *odb = NULL;
-	char hex[GIT_OID_HEXSZ + 1];
-	int fd = -1, error = GS_ERROR, exists, hlen;
-
-	for (size_t i = 1; i < n; i++)
-		len += v[i].iov_len;
-	if (len > SEG_MAX_BYTES) {
-		gs_error_set("cannot write object: %zu bytes is too large", len);
-		return GS_ERROR;
-	}
-	hlen = snprintf(hdr, sizeof(hdr), "%s %zu", git_object_type2string(type), len);
-	v[0].iov_base = hdr;
-	v[0].iov_len = (size_t)hlen + 1; /* with its NUL */
-	gs__sha1v(raw, v, n);
-	git_oid_fromraw(out, raw);
-	if (git_repository_odb(&odb, t->git) < 0)
-		return gs_repo_git_error("cannot open the object database");
-	exists = git_odb_exists(odb, out);
-	git_odb_free(odb);
-	if (exists)
-		return 0;
-	git_oid_tostr(hex, sizeof(hex), out);
-	if (git_repository_item_path(&objdir, t->git, GIT_REPOSITORY_ITEM_OBJECTS) < 0) {
-		error = gs_repo_git_error("cannot find the object database");
-		goto done;
-	}
-	if (gs_buf_printf(&path, "%s%.2s", objdir.ptr, hex) < 0 || gs_file_mkdir_p(path.ptr, 0777) < 0 ||
-	    gs_buf_printf(&tmp, "%s/tmp_obj_XXXXXX", path.ptr) < 0 ||
-	    gs_buf_printf(&path, "/%s", hex + 2) < 0)
-		goto done;
-	if (zlib_stored(&z, &zlen, v, n, len + v[0].iov_len) < 0)
-		goto done;
-	fd = mkstemp(tmp.ptr);
-	if (fd < 0) {
-		gs_error_set("cannot create '%s': %s", tmp.ptr, strerror(errno));
-		goto done;
-	}
-	if (gs_file_write_all(fd, z, zlen) < 0 || fchmod(fd, 0444) < 0 || fsync(fd) < 0) {
-		gs_error_set("cannot write object %s: %s", hex, strerror(errno));
-		goto done;
-	}
-	if (link(tmp.ptr, path.ptr) < 0 && errno != EEXIST) {
-		gs_error_set("cannot write '%s': %s", path.ptr, strerror(errno));
-		goto done;
-	}
-	{
-		char *slash = strrchr(path.ptr, '/');
-		int dfd;
-
-		*slash = '\0';
-		dfd = open(path.ptr, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd >= 0) {
-			fsync(dfd);
-			close(dfd);
-		}
-	}
-	error = 0;
-done:
-	if (fd >= 0) {
-		close(fd);
-		unlink(tmp.ptr);
-	}
-	free(z);
-	git_buf_dispose(&objdir);
-	gs_buf_dispose(&path);
-	gs_buf_dispose(&tmp);
 	return error;
 }
 
@@ -1606,7 +1468,8 @@ static int write_commit(git_oid *commit, int *changed, gs_txn *t, const char *me
 		for (j = 0; j < nupd; j++)
 			v[2 * j + 2].iov_base = ents.ptr + eoff[j];
 	}
-	error = write_stored_object(&t->new_dir_oid, t, GIT_OBJECT_TREE, v, nv + 1);
+	/* stored (level 0): trees of SHA-1s hardly compress, see load_dir */
+	error = gs_odb_stage_writev(&t->new_dir_oid, t->stage, GIT_OBJECT_TREE, v, nv + 1);
 	if (error < 0) {
 		gs_error_prefix("cannot write tree '%s'", gs_repo_issues_dir(t->repo));
 		goto done;
@@ -1731,6 +1594,7 @@ static int attempt_once(gs_store_result *out, gs_txn *t, const char *ref, int is
 
 	memset(&commit, 0, sizeof(commit));
 	memset(&rix, 0, sizeof(rix));
+	gs_odb_stage_begin(t->stage);
 	if (is_head) {
 		error = check_state(t->repo);
 		if (error < 0)
@@ -1762,6 +1626,10 @@ static int attempt_once(gs_store_result *out, gs_txn *t, const char *ref, int is
 		error = GS_EUSAGE;
 		goto done;
 	}
+	/* the objects are on disk before anything names them, and before index.lock */
+	error = gs_odb_stage_flush(t->stage);
+	if (error < 0)
+		goto done;
 	if (is_head) {
 		/*
 		 * index.lock is taken only now, after the slow part, so git
@@ -1828,6 +1696,10 @@ static int attempt_once(gs_store_result *out, gs_txn *t, const char *ref, int is
 			if ((error = index_load(&idx, &lock)) < 0)
 				goto done;
 		}
+		/* blobs of staged edits (plan_local) */
+		error = gs_odb_stage_flush(t->stage);
+		if (error < 0)
+			goto done;
 		index_lock_mark(&lock, ref, gs_txn_base(t), &commit);
 		/*
 		 * The new index goes in place before the ref moves: `git
@@ -1880,6 +1752,7 @@ static int attempt_once(gs_store_result *out, gs_txn *t, const char *ref, int is
 	}
 	error = ATTEMPT_DONE;
 done:
+	gs_odb_stage_end(t->stage);
 	index_lock_rollback(&lock);
 	index_lock_dispose(&lock);
 	plan_dispose(plans, t->nfiles);
@@ -1940,6 +1813,9 @@ int gs_store_update(gs_store_result *out, gs_repo *r, const char *message, gs_st
 	is_head = gs_repo_target_is_head(r);
 	if (is_head < 0)
 		return is_head;
+	error = gs_odb_stage_get(&t.stage, t.git, gs_repo__stage_slot(r));
+	if (error < 0)
+		return error;
 	error = writer_lock(&lock_fd, r);
 	if (error < 0)
 		return error;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "gs/gs.h"
+#include "odb_stage.h"
 
 struct fixture {
 	char dir[64];
@@ -317,6 +318,96 @@ static void test_store_splices_several_entries_into_the_directory(void **state)
 	git_commit_free(c);
 }
 
+/* objects/xx/<rest> of `id` in the fixture's bare repository, and whether it exists */
+static int loose_exists(struct fixture *f, const git_oid *id)
+{
+	char path[256], hex[GIT_OID_HEXSZ + 1];
+
+	git_oid_tostr(hex, sizeof(hex), id);
+	snprintf(path, sizeof(path), "%s/objects/%.2s/%s", f->dir, hex, hex + 2);
+	return access(path, F_OK) == 0;
+}
+
+/* Files named tmp_obj_* left in objects/xx/ of `id`. */
+static int temp_files(struct fixture *f, const git_oid *id)
+{
+	char cmd[256], hex[GIT_OID_HEXSZ + 1];
+	FILE *p;
+	int n = 0, c;
+
+	git_oid_tostr(hex, sizeof(hex), id);
+	snprintf(cmd, sizeof(cmd), "ls '%s/objects/%.2s' | grep -c '^tmp_obj_'", f->dir, hex);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while ((c = fgetc(p)) != EOF)
+		if (c >= '0' && c <= '9')
+			n = n * 10 + (c - '0');
+	pclose(p);
+	return n;
+}
+
+static void test_store_stages_objects_until_flushed(void **state)
+{
+	struct fixture *f = *state;
+	git_repository *g = gs_repo_git(f->repo);
+	gs_odb_stage *stage = NULL;
+	git_odb *odb = NULL;
+	git_odb_object *obj = NULL;
+	git_oid blob, tree, again, dropped;
+	char entry[64];
+	struct iovec v[3];
+	size_t elen;
+
+	assert_int_equal(gs_odb_stage_get(&stage, g, gs_repo__stage_slot(f->repo)), 0);
+	assert_int_equal(git_repository_odb(&odb, g), 0);
+	gs_odb_stage_begin(stage);
+	/* a blob through libgit2 is staged: visible to this process, not yet named on disk */
+	assert_int_equal(git_blob_create_from_buffer(&blob, g, "hello\n", 6), 0);
+	assert_true(git_odb_exists(odb, &blob));
+	assert_false(loose_exists(f, &blob));
+	assert_int_equal(temp_files(f, &blob), 1);
+	/* a tree in pieces (header left in v[0]) reads back whole */
+	elen = (size_t)snprintf(entry, sizeof(entry), "100644 a.md%c", 0);
+	memcpy(entry + elen, blob.id, GIT_OID_RAWSZ);
+	v[1].iov_base = entry;
+	v[1].iov_len = 4; /* "1006" */
+	v[2].iov_base = entry + 4;
+	v[2].iov_len = elen + GIT_OID_RAWSZ - 4;
+	assert_int_equal(gs_odb_stage_writev(&tree, stage, GIT_OBJECT_TREE, v, 3), 0);
+	assert_int_equal(git_odb_hash(&again, entry, elen + GIT_OID_RAWSZ, GIT_OBJECT_TREE), 0);
+	assert_true(git_oid_equal(&tree, &again));
+	assert_int_equal(git_odb_read(&obj, odb, &tree), 0);
+	assert_int_equal(git_odb_object_size(obj), elen + GIT_OID_RAWSZ);
+	assert_memory_equal(git_odb_object_data(obj), entry, elen + GIT_OID_RAWSZ);
+	git_odb_object_free(obj);
+	/* flushed: named, no temporary file left, readable by git */
+	assert_int_equal(gs_odb_stage_flush(stage), 0);
+	assert_true(loose_exists(f, &blob));
+	assert_true(loose_exists(f, &tree));
+	assert_int_equal(temp_files(f, &blob), 0);
+	assert_int_equal(temp_files(f, &tree), 0);
+	/* an object staged and then dropped leaves nothing */
+	assert_int_equal(git_blob_create_from_buffer(&dropped, g, "dropped\n", 8), 0);
+	assert_int_equal(temp_files(f, &dropped), 1);
+	gs_odb_stage_end(stage);
+	assert_false(loose_exists(f, &dropped));
+	assert_int_equal(temp_files(f, &dropped), 0);
+	assert_false(git_odb_exists(odb, &dropped));
+	/* not staging: writes go straight to the loose backend */
+	assert_int_equal(git_blob_create_from_buffer(&dropped, g, "dropped\n", 8), 0);
+	assert_true(loose_exists(f, &dropped));
+	git_odb_free(odb);
+	{
+		char cmd[160];
+
+		snprintf(cmd, sizeof(cmd), "git --git-dir='%s' fsck --strict >/dev/null 2>&1", f->dir);
+		assert_int_equal(system(cmd), 0);
+		snprintf(cmd, sizeof(cmd), "test \"$(git --git-dir='%s' cat-file -p %s)\" = hello", f->dir,
+			 git_oid_tostr_s(&blob));
+		assert_int_equal(system(cmd), 0);
+	}
+}
+
 static int nochange_edit(gs_buf *out, const char *path, const char *old, size_t len, void *payload)
 {
 	(void)out, (void)path, (void)old, (void)len, (void)payload;
@@ -548,6 +639,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store_redoes_the_transaction_when_the_ref_moved, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_makes_no_commit_without_change_or_on_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_resolves_ids_by_file_name, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_stages_objects_until_flushed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_splices_several_entries_into_the_directory, setup, teardown),
 		cmocka_unit_test(test_store_parse_date_reads_git_formats),
 		cmocka_unit_test(test_store_rawindex_sha1_matches_known_digests),

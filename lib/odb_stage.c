@@ -1,0 +1,596 @@
+/*
+ * Staged object writes for the store (see odb_stage.h).
+ */
+#include "odb_stage.h"
+#include "gs/repo.h"
+#include "index_raw.h"
+
+#include <git2/sys/odb_backend.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+/* Above git's loose (1) and packed (2) backends: writes come here first. */
+#define STAGE_PRIORITY 100
+#define SYNC_THREADS 8
+
+struct pending {
+	git_oid id;
+	git_object_t type;
+	size_t len;  /* of the content */
+	char *data;  /* the content, for reads; NULL for an object staged in pieces */
+	int fd;      /* the temporary file: written, not yet synced */
+	char *tmp;   /* objects/xx/tmp_obj_XXXXXX (git's prefix: fsck and gc know it) */
+	char *final; /* objects/xx/<38 hex digits> */
+	int made_dir;
+};
+
+struct gs_odb_stage {
+	git_odb_backend parent;
+	char *objdir; /* ends in '/' */
+	int active;
+	struct pending *p;
+	size_t n, alloc;
+};
+
+static struct pending *find(gs_odb_stage *s, const git_oid *id)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (git_oid_equal(&s->p[i].id, id))
+			return &s->p[i];
+	return NULL;
+}
+
+static void drop(struct pending *p)
+{
+	if (p->fd >= 0)
+		close(p->fd);
+	if (p->tmp)
+		unlink(p->tmp);
+	free(p->tmp);
+	free(p->final);
+	free(p->data);
+	memset(p, 0, sizeof(*p));
+	p->fd = -1;
+}
+
+/* "<type> <len>" and its NUL into hdr; the length with the NUL. */
+static size_t header(char *hdr, size_t size, git_object_t type, size_t len)
+{
+	int n = snprintf(hdr, size, "%s %zu", git_object_type2string(type), len);
+
+	return (size_t)n + 1;
+}
+
+/*
+ * v[0..n) as one zlib stream, at `level`, into a malloc()ed buffer: for
+ * level 0, stored deflate blocks (5 bytes per at most 16 KB) and the
+ * Adler-32 trailer.
+ */
+static int deflate_pieces(unsigned char **out, size_t *out_len, const struct iovec *v, size_t n,
+			  int level)
+{
+	z_stream zs;
+	size_t total = 0, cap;
+	unsigned char *z = NULL;
+	int error = GS_ERROR;
+
+	*out = NULL;
+	for (size_t i = 0; i < n; i++)
+		total += v[i].iov_len;
+	if (total > (size_t)UINT_MAX / 2) {
+		gs_error_set("cannot write object: %zu bytes is too large", total);
+		return GS_ERROR;
+	}
+	memset(&zs, 0, sizeof(zs));
+	if (deflateInit(&zs, level) != Z_OK) {
+		gs_error_set("cannot start zlib: %s", zs.msg ? zs.msg : "out of memory");
+		return GS_ERROR;
+	}
+	cap = deflateBound(&zs, (uLong)total) + 64;
+	if (!(z = malloc(cap))) {
+		gs_error_set("out of memory");
+		goto done;
+	}
+	zs.next_out = z;
+	zs.avail_out = (uInt)cap;
+	for (size_t i = 0; i < n; i++) {
+		int last = i + 1 == n;
+
+		if (!last && !v[i].iov_len)
+			continue; /* zlib answers Z_BUF_ERROR to no input */
+		zs.next_in = (Bytef *)v[i].iov_base;
+		zs.avail_in = (uInt)v[i].iov_len;
+		if (deflate(&zs, last ? Z_FINISH : Z_NO_FLUSH) != (last ? Z_STREAM_END : Z_OK)) {
+			gs_error_set("cannot deflate object: %s", zs.msg ? zs.msg : "output buffer too small");
+			goto done;
+		}
+	}
+	*out = z;
+	*out_len = zs.total_out;
+	z = NULL;
+	error = 0;
+done:
+	deflateEnd(&zs);
+	free(z);
+	return error;
+}
+
+/* Write the deflated object to a temporary file in its directory; no fsync yet. */
+static int stage_file(gs_odb_stage *s, const git_oid *id, git_object_t type, size_t len,
+		      char *data, const unsigned char *z, size_t zlen)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	gs_buf dir = GS_BUF_INIT, tmp = GS_BUF_INIT, final = GS_BUF_INIT;
+	struct pending *p;
+	int made = 0, fd = -1;
+
+	if (s->n == s->alloc) {
+		size_t na = s->alloc ? s->alloc * 2 : 8;
+		struct pending *np = realloc(s->p, na * sizeof(*np));
+
+		if (!np) {
+			gs_error_set("out of memory");
+			return GS_ERROR;
+		}
+		s->p = np;
+		s->alloc = na;
+	}
+	git_oid_tostr(hex, sizeof(hex), id);
+	if (gs_buf_printf(&dir, "%s%.2s", s->objdir, hex) < 0 ||
+	    gs_buf_printf(&tmp, "%s/tmp_obj_XXXXXX", dir.ptr) < 0 ||
+	    gs_buf_printf(&final, "%s/%s", dir.ptr, hex + 2) < 0)
+		goto fail;
+	if (mkdir(dir.ptr, 0777) == 0)
+		made = 1;
+	else if (errno != EEXIST) {
+		gs_error_set("cannot create '%s': %s", dir.ptr, strerror(errno));
+		goto fail;
+	}
+	fd = mkstemp(tmp.ptr);
+	if (fd < 0) {
+		gs_error_set("cannot create '%s': %s", tmp.ptr, strerror(errno));
+		goto fail;
+	}
+	if (gs_file_write_all(fd, z, zlen) < 0 || fchmod(fd, 0444) < 0) {
+		gs_error_set("cannot write object %s: %s", hex, strerror(errno));
+		close(fd);
+		unlink(tmp.ptr);
+		goto fail;
+	}
+	p = &s->p[s->n++];
+	memset(p, 0, sizeof(*p));
+	git_oid_cpy(&p->id, id);
+	p->type = type;
+	p->len = len;
+	p->data = data;
+	p->fd = fd;
+	p->tmp = gs_buf_detach(&tmp);
+	p->final = gs_buf_detach(&final);
+	p->made_dir = made;
+	gs_buf_dispose(&dir);
+	return 0;
+fail:
+	free(data);
+	gs_buf_dispose(&dir);
+	gs_buf_dispose(&tmp);
+	gs_buf_dispose(&final);
+	return GS_ERROR;
+}
+
+/* --- the backend ----------------------------------------------------- */
+
+static int be_write(git_odb_backend *b, const git_oid *id, const void *data, size_t len,
+		    git_object_t type)
+{
+	gs_odb_stage *s = (gs_odb_stage *)b;
+	char hdr[64];
+	struct iovec v[2];
+	unsigned char *z = NULL;
+	size_t zlen = 0;
+	char *copy;
+	int error;
+
+	if (!s->active)
+		return GIT_PASSTHROUGH;
+	if (find(s, id))
+		return 0;
+	copy = malloc(len ? len : 1);
+	if (!copy) {
+		git_error_set_oom();
+		return -1;
+	}
+	memcpy(copy, data, len);
+	v[0].iov_base = hdr;
+	v[0].iov_len = header(hdr, sizeof(hdr), type, len);
+	v[1].iov_base = copy;
+	v[1].iov_len = len;
+	/* level 1, as git and libgit2 write loose objects */
+	error = deflate_pieces(&z, &zlen, v, 2, Z_BEST_SPEED);
+	if (error == 0)
+		error = stage_file(s, id, type, len, copy, z, zlen);
+	else
+		free(copy);
+	free(z);
+	if (error < 0) {
+		git_error_set_str(GIT_ERROR_ODB, gs_error_last());
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * libgit2 writes blobs through a stream (git_odb_open_wstream), and a
+ * backend without writestream gets a stream that calls its write at the
+ * end, with no way to pass the write on. So this one has its own, which
+ * answers GIT_PASSTHROUGH while not staging: libgit2 then asks the loose
+ * backend.
+ */
+struct stage_stream {
+	git_odb_stream parent;
+	char *buf;
+	size_t size, written;
+	git_object_t type;
+};
+
+static int ss_write(git_odb_stream *st, const char *data, size_t len)
+{
+	struct stage_stream *ss = (struct stage_stream *)st;
+
+	if (len > ss->size - ss->written) {
+		git_error_set_str(GIT_ERROR_ODB, "object larger than declared");
+		return -1;
+	}
+	memcpy(ss->buf + ss->written, data, len);
+	ss->written += len;
+	return 0;
+}
+
+static int ss_finalize(git_odb_stream *st, const git_oid *id)
+{
+	struct stage_stream *ss = (struct stage_stream *)st;
+
+	return be_write(st->backend, id, ss->buf, ss->written, ss->type);
+}
+
+static void ss_free(git_odb_stream *st)
+{
+	struct stage_stream *ss = (struct stage_stream *)st;
+
+	free(ss->buf);
+	free(ss);
+}
+
+static int be_writestream(git_odb_stream **out, git_odb_backend *b, git_object_size_t size,
+			  git_object_t type)
+{
+	gs_odb_stage *s = (gs_odb_stage *)b;
+	struct stage_stream *ss;
+
+	if (!s->active)
+		return GIT_PASSTHROUGH;
+	if (size > (git_object_size_t)SIZE_MAX / 2) {
+		git_error_set_str(GIT_ERROR_ODB, "object too large");
+		return -1;
+	}
+	ss = calloc(1, sizeof(*ss));
+	if (ss)
+		ss->buf = malloc(size ? (size_t)size : 1);
+	if (!ss || !ss->buf) {
+		free(ss);
+		git_error_set_oom();
+		return -1;
+	}
+	ss->size = (size_t)size;
+	ss->type = type;
+	ss->parent.backend = b;
+	ss->parent.mode = GIT_STREAM_WRONLY;
+	ss->parent.write = ss_write;
+	ss->parent.finalize_write = ss_finalize;
+	ss->parent.free = ss_free;
+	*out = &ss->parent;
+	return 0;
+}
+
+/* An object staged in pieces has no copy: read it back from its file. */
+static int read_back(char **out, const struct pending *p)
+{
+	struct stat st;
+	unsigned char *z = NULL;
+	char *buf = NULL, hdr[64];
+	size_t hlen = header(hdr, sizeof(hdr), p->type, p->len);
+	z_stream zs;
+	int rc;
+
+	*out = NULL;
+	if (fstat(p->fd, &st) < 0 || !(z = malloc((size_t)st.st_size + 1)) ||
+	    pread(p->fd, z, (size_t)st.st_size, 0) != st.st_size ||
+	    !(buf = malloc(hlen + p->len + 1))) {
+		free(z);
+		free(buf);
+		return -1;
+	}
+	memset(&zs, 0, sizeof(zs));
+	if (inflateInit(&zs) != Z_OK) {
+		free(z);
+		free(buf);
+		return -1;
+	}
+	zs.next_in = z;
+	zs.avail_in = (uInt)st.st_size;
+	zs.next_out = (Bytef *)buf;
+	zs.avail_out = (uInt)(hlen + p->len + 1);
+	rc = inflate(&zs, Z_FINISH);
+	inflateEnd(&zs);
+	free(z);
+	if (rc != Z_STREAM_END || zs.total_out != hlen + p->len || memcmp(buf, hdr, hlen)) {
+		free(buf);
+		return -1;
+	}
+	memmove(buf, buf + hlen, p->len);
+	*out = buf;
+	return 0;
+}
+
+static int be_read(void **out, size_t *len, git_object_t *type, git_odb_backend *b,
+		   const git_oid *id)
+{
+	gs_odb_stage *s = (gs_odb_stage *)b;
+	struct pending *p = s->active ? find(s, id) : NULL;
+	char *back = NULL;
+	void *buf;
+
+	if (!p)
+		return GIT_ENOTFOUND;
+	if (!p->data && read_back(&back, p) < 0) {
+		git_error_set_str(GIT_ERROR_ODB, "cannot read back a staged object");
+		return -1;
+	}
+	buf = git_odb_backend_data_alloc(b, p->len ? p->len : 1);
+	if (!buf) {
+		free(back);
+		git_error_set_oom();
+		return -1;
+	}
+	memcpy(buf, p->data ? p->data : back, p->len);
+	free(back);
+	*out = buf;
+	*len = p->len;
+	*type = p->type;
+	return 0;
+}
+
+static int be_read_header(size_t *len, git_object_t *type, git_odb_backend *b, const git_oid *id)
+{
+	gs_odb_stage *s = (gs_odb_stage *)b;
+	struct pending *p = s->active ? find(s, id) : NULL;
+
+	if (!p)
+		return GIT_ENOTFOUND;
+	*len = p->len;
+	*type = p->type;
+	return 0;
+}
+
+static int be_exists(git_odb_backend *b, const git_oid *id)
+{
+	gs_odb_stage *s = (gs_odb_stage *)b;
+
+	return s->active && find(s, id) != NULL;
+}
+
+static void be_free(git_odb_backend *b)
+{
+	gs_odb_stage *s = (gs_odb_stage *)b;
+
+	for (size_t i = 0; i < s->n; i++)
+		drop(&s->p[i]);
+	free(s->p);
+	free(s->objdir);
+	free(s);
+}
+
+int gs_odb_stage_get(gs_odb_stage **out, git_repository *repo, gs_odb_stage **slot)
+{
+	git_buf objdir = GIT_BUF_INIT;
+	git_odb *odb = NULL;
+	gs_odb_stage *s;
+
+	if (*slot) {
+		*out = *slot;
+		return 0;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		gs_error_set("out of memory");
+		return GS_ERROR;
+	}
+	if (git_odb_init_backend(&s->parent, GIT_ODB_BACKEND_VERSION) < 0 ||
+	    git_repository_item_path(&objdir, repo, GIT_REPOSITORY_ITEM_OBJECTS) < 0 ||
+	    !(s->objdir = strdup(objdir.ptr)) || git_repository_odb(&odb, repo) < 0) {
+		git_buf_dispose(&objdir);
+		free(s->objdir);
+		free(s);
+		return gs_repo_git_error("cannot open the object database");
+	}
+	git_buf_dispose(&objdir);
+	s->parent.read = be_read;
+	s->parent.read_header = be_read_header;
+	s->parent.write = be_write;
+	s->parent.writestream = be_writestream;
+	s->parent.exists = be_exists;
+	s->parent.free = be_free;
+	if (git_odb_add_backend(odb, &s->parent, STAGE_PRIORITY) < 0) {
+		git_odb_free(odb);
+		be_free(&s->parent);
+		return gs_repo_git_error("cannot open the object database");
+	}
+	git_odb_free(odb); /* the repository keeps it, and it keeps us */
+	*slot = *out = s;
+	return 0;
+}
+
+void gs_odb_stage_begin(gs_odb_stage *s)
+{
+	s->active = 1;
+}
+
+int gs_odb_stage_writev(git_oid *out, gs_odb_stage *s, git_object_t type, struct iovec *v, size_t n)
+{
+	char hdr[64];
+	unsigned char raw[GIT_OID_RAWSZ], *z = NULL;
+	size_t len = 0, zlen = 0;
+	int error;
+
+	for (size_t i = 1; i < n; i++)
+		len += v[i].iov_len;
+	v[0].iov_base = hdr;
+	v[0].iov_len = header(hdr, sizeof(hdr), type, len);
+	gs__sha1v(raw, v, n);
+	git_oid_fromraw(out, raw);
+	if (git_odb_exists(s->parent.odb, out))
+		return 0;
+	error = deflate_pieces(&z, &zlen, v, n, Z_NO_COMPRESSION);
+	if (error == 0)
+		error = stage_file(s, out, type, len, NULL, z, zlen);
+	free(z);
+	return error;
+}
+
+/* --- making it durable ------------------------------------------------ */
+
+struct sync_job {
+	const int *fds;
+	size_t n;
+	size_t next;
+	int err; /* an errno of a failed fsync, else 0 */
+};
+
+static void *sync_worker(void *arg)
+{
+	struct sync_job *j = arg;
+	size_t i;
+
+	while ((i = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED)) < j->n)
+		if (fsync(j->fds[i]) < 0)
+			__atomic_store_n(&j->err, errno, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+/*
+ * fsync every fd, several at once: a flush mostly waits for the device,
+ * and concurrent flushes share that wait. The calling thread works too;
+ * without threads it does all of them.
+ */
+static int fsync_all(const int *fds, size_t n)
+{
+	struct sync_job j = { fds, n, 0, 0 };
+	pthread_t th[SYNC_THREADS - 1];
+	size_t want = n > SYNC_THREADS ? SYNC_THREADS - 1 : (n ? n - 1 : 0), started = 0;
+
+	while (started < want && pthread_create(&th[started], NULL, sync_worker, &j) == 0)
+		started++;
+	sync_worker(&j);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	if (j.err) {
+		errno = j.err;
+		return GS_ERROR;
+	}
+	return 0;
+}
+
+int gs_odb_stage_flush(gs_odb_stage *s)
+{
+	int *fds = NULL, error = GS_ERROR, made = 0;
+	size_t nd = 0;
+
+	if (!s->n)
+		return 0;
+	fds = calloc(s->n + 1, sizeof(*fds));
+	if (!fds) {
+		gs_error_set("out of memory");
+		return GS_ERROR;
+	}
+	for (size_t i = 0; i < s->n; i++)
+		fds[i] = s->p[i].fd;
+	if (fsync_all(fds, s->n) < 0) {
+		gs_error_set("cannot write object %s: %s", git_oid_tostr_s(&s->p[0].id), strerror(errno));
+		goto done;
+	}
+	/* content on disk: the names may appear */
+	for (size_t i = 0; i < s->n; i++) {
+		struct pending *p = &s->p[i];
+
+		close(p->fd);
+		p->fd = -1;
+		if (link(p->tmp, p->final) < 0 && errno != EEXIST) {
+			gs_error_set("cannot write '%s': %s", p->final, strerror(errno));
+			goto done;
+		}
+		unlink(p->tmp);
+		free(p->tmp);
+		p->tmp = NULL;
+		made |= p->made_dir;
+	}
+	/* then the directory entries: each objects/xx once, objects/ when one was made */
+	for (size_t i = 0; i < s->n; i++) {
+		const char *f = s->p[i].final;
+		size_t dlen = (size_t)(strrchr(f, '/') - f);
+		int dup = 0, fd;
+		char *dir;
+
+		for (size_t k = 0; k < i && !dup; k++)
+			dup = !strncmp(s->p[k].final, f, dlen) && s->p[k].final[dlen] == '/';
+		if (dup)
+			continue;
+		dir = strndup(f, dlen);
+		fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+		free(dir);
+		if (fd < 0) {
+			gs_error_set("cannot open '%.*s': %s", (int)dlen, f, strerror(errno));
+			goto done;
+		}
+		fds[nd++] = fd;
+	}
+	if (made) {
+		int fd = open(s->objdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd < 0) {
+			gs_error_set("cannot open '%s': %s", s->objdir, strerror(errno));
+			goto done;
+		}
+		fds[nd++] = fd;
+	}
+	if (fsync_all(fds, nd) < 0) {
+		gs_error_set("cannot sync '%s': %s", s->objdir, strerror(errno));
+		goto done;
+	}
+	error = 0;
+done:
+	for (size_t i = 0; i < nd; i++)
+		close(fds[i]);
+	free(fds);
+	/* on error the objects not linked yet are dropped; linked ones stay, unreferenced */
+	for (size_t i = 0; i < s->n; i++)
+		drop(&s->p[i]);
+	s->n = 0;
+	return error;
+}
+
+void gs_odb_stage_end(gs_odb_stage *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		drop(&s->p[i]);
+	s->n = 0;
+	s->active = 0;
+}
