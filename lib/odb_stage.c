@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -463,6 +464,100 @@ int gs_odb_stage_writev(git_oid *out, gs_odb_stage *s, git_object_t type, struct
 	if (error == 0)
 		error = stage_file(s, out, type, len, NULL, z, zlen);
 	free(z);
+	return error;
+}
+
+/* --- reading a stored loose object --------------------------------------- */
+
+int gs_odb_stage_read_stored(char **out, size_t *len, gs_odb_stage *s, const git_oid *id,
+			     git_object_t type)
+{
+	char hex[GIT_OID_HEXSZ + 1], hdr[64], *buf = NULL;
+	const unsigned char *m = MAP_FAILED, *p, *end;
+	gs_buf path = GS_BUF_INIT;
+	struct stat st;
+	size_t size = 0, want = 0, hlen = 0, got = 0;
+	uLong adler = adler32(0L, Z_NULL, 0);
+	int fd = -1, error = GS_ENOTFOUND, last = 0;
+
+	*out = NULL;
+	*len = 0;
+	git_oid_tostr(hex, sizeof(hex), id);
+	if (gs_buf_printf(&path, "%s%.2s/%s", s->objdir, hex, hex + 2) < 0) {
+		error = GS_ERROR;
+		goto done;
+	}
+	fd = open(path.ptr, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_size < 2 + 5 + 4)
+		goto done;
+	size = (size_t)st.st_size;
+	m = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	if (m == MAP_FAILED)
+		goto done;
+	/* zlib header: deflate, no preset dictionary */
+	if ((m[0] & 0x0f) != 8 || (m[0] * 256u + m[1]) % 31 || (m[1] & 0x20))
+		goto done;
+	p = m + 2;
+	end = m + size - 4; /* the Adler-32 trailer */
+	while (!last) {
+		unsigned int n, nn;
+		size_t take = 0;
+
+		/* a stored block: BFINAL, BTYPE 00, padding, LEN, NLEN; anything else is for zlib */
+		if (end - p < 5 || (p[0] & ~1u))
+			goto done;
+		last = p[0] & 1;
+		n = p[1] | (unsigned int)p[2] << 8;
+		nn = p[3] | (unsigned int)p[4] << 8;
+		p += 5;
+		if ((n ^ 0xffffu) != nn || (size_t)(end - p) < n)
+			goto done;
+		adler = adler32(adler, p, n);
+		if (!buf) {
+			/* the first block starts with "<type> <len>\0" */
+			const unsigned char *nul = memchr(p, 0, n);
+			int h;
+
+			if (!nul)
+				goto done;
+			h = snprintf(hdr, sizeof(hdr), "%s ", git_object_type2string(type));
+			hlen = (size_t)(nul - p) + 1;
+			if ((size_t)h >= hlen || memcmp(p, hdr, (size_t)h))
+				goto done;
+			want = 0;
+			for (const unsigned char *d = p + h; d < nul; d++) {
+				if (*d < '0' || *d > '9' || want > (SIZE_MAX - 9) / 10)
+					goto done;
+				want = want * 10 + (size_t)(*d - '0');
+			}
+			if (want > size * 2 || !(buf = malloc(want ? want : 1))) {
+				error = want > size * 2 ? GS_ENOTFOUND : GS_ERROR;
+				goto done;
+			}
+			take = hlen;
+		}
+		if (n - take > want - got)
+			goto done;
+		memcpy(buf + got, p + take, n - take);
+		got += n - take;
+		p += n;
+	}
+	if (p != end || got != want ||
+	    adler != ((uLong)end[0] << 24 | (uLong)end[1] << 16 | (uLong)end[2] << 8 | end[3]))
+		goto done;
+	*out = buf;
+	*len = got;
+	buf = NULL;
+	error = 0;
+done:
+	if (error == GS_ERROR)
+		gs_error_set("out of memory");
+	free(buf);
+	if (m != MAP_FAILED)
+		munmap((void *)(uintptr_t)m, size);
+	if (fd >= 0)
+		close(fd);
+	gs_buf_dispose(&path);
 	return error;
 }
 

@@ -49,6 +49,17 @@ int gs_odb_stage_writev(git_oid *out, gs_odb_stage *s, git_object_t type, struct
  */
 int gs_odb_stage_flush(gs_odb_stage *s);
 
+/*
+ * Read object `id` of `type` when it is a loose object stored at zlib
+ * level 0, as gs_odb_stage_writev writes the big directory tree: its bytes
+ * are copied out of the file's stored blocks and checked against the
+ * Adler-32 trailer, without libgit2's read and inflate copies.
+ * *out (malloc()ed) gets the content. GS_ENOTFOUND when the object is
+ * not such a file (packed, compressed, elsewhere): read it with libgit2.
+ */
+int gs_odb_stage_read_stored(char **out, size_t *len, gs_odb_stage *s, const git_oid *id,
+			     git_object_t type);
+
 /* Stop staging; objects not flushed are dropped with their files. */
 void gs_odb_stage_end(gs_odb_stage *s);
 

@@ -76,7 +76,8 @@ struct gs_txn {
 	/* the issues directory at the snapshot, as raw tree bytes (see load_dir) */
 	int has_dir;
 	git_oid dir_oid;
-	git_odb_object *dir_obj; /* holds the bytes below */
+	git_odb_object *dir_obj; /* holds the bytes below, or */
+	char *dir_own;           /* does, read by gs_odb_stage_read_stored */
 	const char *dir_ptr;
 	size_t dir_size;
 	gs_issue__ent *ents;
@@ -148,6 +149,8 @@ static void txn_reset(gs_txn *t)
 	t->has_dir = 0;
 	git_odb_object_free(t->dir_obj);
 	t->dir_obj = NULL;
+	free(t->dir_own);
+	t->dir_own = NULL;
 	t->dir_ptr = NULL;
 	t->dir_size = 0;
 }
@@ -1338,13 +1341,25 @@ static int load_dir(gs_txn *t, const char *ref)
 	}
 	git_oid_cpy(&t->dir_oid, git_tree_entry_id(e));
 	t->has_dir = 1;
-	/* the entries point into the object's bytes: no 500 KB copy */
-	if (git_repository_odb(&odb, t->git) < 0 || git_odb_read(&t->dir_obj, odb, &t->dir_oid) < 0) {
+	/*
+	 * The entries point into the object's bytes: no 500 KB copy. The
+	 * tree the last update wrote is read from its stored blocks (one
+	 * copy); any other through libgit2.
+	 */
+	rc = gs_odb_stage_read_stored(&t->dir_own, &t->dir_size, t->stage, &t->dir_oid,
+				      GIT_OBJECT_TREE);
+	if (rc == 0) {
+		t->dir_ptr = t->dir_own;
+	} else if (rc != GS_ENOTFOUND) {
+		goto done;
+	} else if (git_repository_odb(&odb, t->git) < 0 ||
+		   git_odb_read(&t->dir_obj, odb, &t->dir_oid) < 0) {
 		error = gs_repo_git_error("cannot read tree '%s'", dir);
 		goto done;
+	} else {
+		t->dir_ptr = git_odb_object_data(t->dir_obj);
+		t->dir_size = git_odb_object_size(t->dir_obj);
 	}
-	t->dir_ptr = git_odb_object_data(t->dir_obj);
-	t->dir_size = git_odb_object_size(t->dir_obj);
 	error = parse_raw_tree(&t->ents, &t->nents, t->dir_ptr, t->dir_size, dir);
 done:
 	git_odb_free(odb);

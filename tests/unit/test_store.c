@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "gs/gs.h"
@@ -386,6 +387,37 @@ static void test_store_stages_objects_until_flushed(void **state)
 	assert_true(loose_exists(f, &tree));
 	assert_int_equal(temp_files(f, &blob), 0);
 	assert_int_equal(temp_files(f, &tree), 0);
+	/* the stored tree reads back from its blocks; a compressed blob is left to libgit2 */
+	{
+		char *back = NULL, path[256], hex[GIT_OID_HEXSZ + 1];
+		size_t n = 0;
+		FILE *fp;
+
+		assert_int_equal(gs_odb_stage_read_stored(&back, &n, stage, &tree, GIT_OBJECT_TREE), 0);
+		assert_int_equal(n, elen + GIT_OID_RAWSZ);
+		assert_memory_equal(back, entry, n);
+		free(back);
+		assert_int_equal(gs_odb_stage_read_stored(&back, &n, stage, &tree, GIT_OBJECT_BLOB),
+				 GS_ENOTFOUND);
+		assert_int_equal(gs_odb_stage_read_stored(&back, &n, stage, &blob, GIT_OBJECT_BLOB),
+				 GS_ENOTFOUND);
+		/* a flipped byte fails the Adler-32 check: left to libgit2, which reports it */
+		git_oid_tostr(hex, sizeof(hex), &tree);
+		snprintf(path, sizeof(path), "%s/objects/%.2s/%s", f->dir, hex, hex + 2);
+		assert_int_equal(chmod(path, 0644), 0);
+		fp = fopen(path, "r+b");
+		assert_non_null(fp);
+		assert_int_equal(fseek(fp, -5, SEEK_END), 0); /* the last byte of the entry's id */
+		{
+			unsigned char flipped = (unsigned char)(entry[elen + GIT_OID_RAWSZ - 1] ^ 1);
+
+			assert_int_equal(fputc(flipped, fp), flipped);
+		}
+		assert_int_equal(fclose(fp), 0);
+		assert_int_equal(gs_odb_stage_read_stored(&back, &n, stage, &tree, GIT_OBJECT_TREE),
+				 GS_ENOTFOUND);
+		assert_int_equal(unlink(path), 0);
+	}
 	/* an object staged and then dropped leaves nothing */
 	assert_int_equal(git_blob_create_from_buffer(&dropped, g, "dropped\n", 8), 0);
 	assert_int_equal(temp_files(f, &dropped), 1);
