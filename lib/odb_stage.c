@@ -128,7 +128,7 @@ done:
 
 /* Write the deflated object to a temporary file in its directory; no fsync yet. */
 static int stage_file(gs_odb_stage *s, const git_oid *id, git_object_t type, size_t len,
-		      char *data, const unsigned char *z, size_t zlen)
+		      char *data, struct iovec *zv, size_t zn)
 {
 	char hex[GIT_OID_HEXSZ + 1];
 	gs_buf dir = GS_BUF_INIT, tmp = GS_BUF_INIT, final = GS_BUF_INIT;
@@ -162,7 +162,7 @@ static int stage_file(gs_odb_stage *s, const git_oid *id, git_object_t type, siz
 		gs_error_set("cannot create '%s': %s", tmp.ptr, strerror(errno));
 		goto fail;
 	}
-	if (gs_file_write_all(fd, z, zlen) < 0 || fchmod(fd, 0444) < 0) {
+	if (gs__writev_all(fd, zv, zn) < 0 || fchmod(fd, 0444) < 0) {
 		gs_error_set("cannot write object %s: %s", hex, strerror(errno));
 		close(fd);
 		unlink(tmp.ptr);
@@ -186,6 +186,30 @@ fail:
 	gs_buf_dispose(&tmp);
 	gs_buf_dispose(&final);
 	return GS_ERROR;
+}
+
+int gs__writev_all(int fd, struct iovec *v, size_t n)
+{
+	while (n > 0) {
+		int cnt = n > IOV_MAX ? IOV_MAX : (int)n;
+		ssize_t w = writev(fd, v, cnt);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return GS_ERROR;
+		}
+		while (n > 0 && (size_t)w >= v->iov_len) {
+			w -= (ssize_t)v->iov_len;
+			v++;
+			n--;
+		}
+		if (n > 0) {
+			v->iov_base = (char *)v->iov_base + w;
+			v->iov_len -= (size_t)w;
+		}
+	}
+	return 0;
 }
 
 /* --- the backend ----------------------------------------------------- */
@@ -217,10 +241,13 @@ static int be_write(git_odb_backend *b, const git_oid *id, const void *data, siz
 	v[1].iov_len = len;
 	/* level 1, as git and libgit2 write loose objects */
 	error = deflate_pieces(&z, &zlen, v, 2, Z_BEST_SPEED);
-	if (error == 0)
-		error = stage_file(s, id, type, len, copy, z, zlen);
-	else
+	if (error == 0) {
+		struct iovec zv = { z, zlen };
+
+		error = stage_file(s, id, type, len, copy, &zv, 1);
+	} else {
 		free(copy);
+	}
 	free(z);
 	if (error < 0) {
 		git_error_set_str(GIT_ERROR_ODB, gs_error_last());
@@ -445,11 +472,76 @@ void gs_odb_stage_begin(gs_odb_stage *s)
 	s->active = 1;
 }
 
+/*
+ * The pieces v[0..n) (`total` bytes) as a zlib stream of stored blocks,
+ * described as iovecs into the pieces themselves: the zlib header, each
+ * block's 5-byte header (kept in *hdrs) before its up to 65535 bytes, and
+ * the Adler-32 trailer (in trailer[4]). Nothing is copied; writev writes
+ * it. *out and *hdrs are malloc()ed.
+ */
+static int frame_stored(struct iovec **out, size_t *nout, unsigned char **hdrs,
+			unsigned char trailer[4], const struct iovec *v, size_t n, size_t total)
+{
+	static const unsigned char zhdr[2] = { 0x78, 0x01 }; /* deflate, 32 KB window, level 0 */
+	size_t nblocks = total ? (total + 65534) / 65535 : 1, k = 0, piece = 0, off = 0;
+	uLong adler = adler32(0L, Z_NULL, 0);
+	struct iovec *iov;
+	unsigned char *h;
+
+	iov = calloc(2 + 2 * nblocks + n + 1, sizeof(*iov));
+	h = malloc(5 * nblocks);
+	if (!iov || !h) {
+		free(iov);
+		free(h);
+		gs_error_set("out of memory");
+		return GS_ERROR;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (v[i].iov_len) /* a NULL base would restart the checksum */
+			adler = adler32_z(adler, v[i].iov_base, v[i].iov_len);
+	iov[k].iov_base = (void *)(uintptr_t)zhdr;
+	iov[k++].iov_len = 2;
+	for (size_t b = 0; b < nblocks; b++) {
+		size_t left = total - b * 65535, want = left < 65535 ? left : 65535;
+		unsigned char *bh = h + 5 * b;
+
+		bh[0] = b + 1 == nblocks; /* BFINAL; BTYPE 00: stored */
+		bh[1] = (unsigned char)(want & 0xff);
+		bh[2] = (unsigned char)(want >> 8);
+		bh[3] = (unsigned char)(~want & 0xff);
+		bh[4] = (unsigned char)((~want >> 8) & 0xff);
+		iov[k].iov_base = bh;
+		iov[k++].iov_len = 5;
+		while (want) {
+			size_t take;
+
+			while (piece < n && off == v[piece].iov_len)
+				piece++, off = 0;
+			take = v[piece].iov_len - off < want ? v[piece].iov_len - off : want;
+			iov[k].iov_base = (char *)v[piece].iov_base + off;
+			iov[k++].iov_len = take;
+			off += take;
+			want -= take;
+		}
+	}
+	trailer[0] = (unsigned char)(adler >> 24);
+	trailer[1] = (unsigned char)(adler >> 16);
+	trailer[2] = (unsigned char)(adler >> 8);
+	trailer[3] = (unsigned char)adler;
+	iov[k].iov_base = trailer;
+	iov[k++].iov_len = 4;
+	*out = iov;
+	*nout = k;
+	*hdrs = h;
+	return 0;
+}
+
 int gs_odb_stage_writev(git_oid *out, gs_odb_stage *s, git_object_t type, struct iovec *v, size_t n)
 {
 	char hdr[64];
-	unsigned char raw[GIT_OID_RAWSZ], *z = NULL;
-	size_t len = 0, zlen = 0;
+	unsigned char raw[GIT_OID_RAWSZ], trailer[4], *bhdrs = NULL;
+	struct iovec *zv = NULL;
+	size_t len = 0, zn = 0;
 	int error;
 
 	for (size_t i = 1; i < n; i++)
@@ -460,10 +552,11 @@ int gs_odb_stage_writev(git_oid *out, gs_odb_stage *s, git_object_t type, struct
 	git_oid_fromraw(out, raw);
 	if (git_odb_exists(s->parent.odb, out))
 		return 0;
-	error = deflate_pieces(&z, &zlen, v, n, Z_NO_COMPRESSION);
+	error = frame_stored(&zv, &zn, &bhdrs, trailer, v, n, len + v[0].iov_len);
 	if (error == 0)
-		error = stage_file(s, out, type, len, NULL, z, zlen);
-	free(z);
+		error = stage_file(s, out, type, len, NULL, zv, zn);
+	free(zv);
+	free(bhdrs);
 	return error;
 }
 

@@ -63,4 +63,10 @@ int gs_odb_stage_read_stored(char **out, size_t *len, gs_odb_stage *s, const git
 /* Stop staging; objects not flushed are dropped with their files. */
 void gs_odb_stage_end(gs_odb_stage *s);
 
+/*
+ * writev(2) all of v[0..n), resuming after short writes and EINTR, at most
+ * IOV_MAX pieces a call. The iovecs are consumed. 0, or GS_ERROR with errno.
+ */
+int gs__writev_all(int fd, struct iovec *v, size_t n);
+
 #endif

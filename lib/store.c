@@ -580,30 +580,6 @@ open:
 	return 0;
 }
 
-/* writev(2) all of v[0..n), resuming after short writes and EINTR. */
-static int writev_all(int fd, struct iovec *v, int n)
-{
-	while (n > 0) {
-		ssize_t w = writev(fd, v, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return GS_ERROR;
-		}
-		while (n > 0 && (size_t)w >= v->iov_len) {
-			w -= (ssize_t)v->iov_len;
-			v++;
-			n--;
-		}
-		if (n > 0) {
-			v->iov_base = (char *)v->iov_base + w;
-			v->iov_len -= (size_t)w;
-		}
-	}
-	return 0;
-}
-
 /*
  * Put `head` + `tail` (which may be NULL) in place as the index while
  * index.lock stays ours: git commands read the index without the lock, so
@@ -639,7 +615,7 @@ static int raw_install(struct index_lock *l, const char *head, size_t hlen, cons
 		v[n].iov_base = tail->ptr;
 		v[n++].iov_len = tail->size;
 	}
-	if (writev_all(fd, v, n) < 0) {
+	if (gs__writev_all(fd, v, (size_t)n) < 0) {
 		gs_error_set("cannot write '%s': %s", l->tmp_path.ptr, strerror(errno));
 		close(fd);
 		unlink(l->tmp_path.ptr);

@@ -418,6 +418,37 @@ static void test_store_stages_objects_until_flushed(void **state)
 				 GS_ENOTFOUND);
 		assert_int_equal(unlink(path), 0);
 	}
+	/* big, in uneven pieces: stored blocks of at most 64 KB cut across them */
+	{
+		size_t sizes[] = { 1, 70000, 0, 79999, 65535 }, total = 0, off = 0;
+		struct iovec bv[6];
+		char *big = malloc(300000), *back = NULL, cmd[200];
+		git_oid bid, bid2;
+		size_t n = 0;
+
+		assert_non_null(big);
+		for (size_t i = 0; i < 300000; i++)
+			big[i] = (char)(i * 7 + i / 251);
+		for (size_t i = 0; i < 5; i++) {
+			bv[i + 1].iov_base = big + off;
+			bv[i + 1].iov_len = sizes[i];
+			off += sizes[i];
+		}
+		total = off;
+		assert_int_equal(gs_odb_stage_writev(&bid, stage, GIT_OBJECT_BLOB, bv, 6), 0);
+		assert_int_equal(git_odb_hash(&bid2, big, total, GIT_OBJECT_BLOB), 0);
+		assert_true(git_oid_equal(&bid, &bid2));
+		assert_int_equal(gs_odb_stage_flush(stage), 0);
+		assert_int_equal(gs_odb_stage_read_stored(&back, &n, stage, &bid, GIT_OBJECT_BLOB), 0);
+		assert_int_equal(n, total);
+		assert_memory_equal(back, big, total);
+		free(back);
+		/* and git reads it: zlib's own inflate, size and content */
+		snprintf(cmd, sizeof(cmd), "test \"$(git --git-dir='%s' cat-file -s %s)\" = %zu", f->dir,
+			 git_oid_tostr_s(&bid), total);
+		assert_int_equal(system(cmd), 0);
+		free(big);
+	}
 	/* an object staged and then dropped leaves nothing */
 	assert_int_equal(git_blob_create_from_buffer(&dropped, g, "dropped\n", 8), 0);
 	assert_int_equal(temp_files(f, &dropped), 1);
