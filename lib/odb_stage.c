@@ -24,15 +24,32 @@
 #define STAGE_PRIORITY 100
 #define SYNC_THREADS 8
 
+/*
+ * One object's way to disk, on its own thread from the moment it is
+ * staged, so that by the flush most of the waiting is done: fsync the
+ * file, link it to its name, fsync the directory (and objects/ when the
+ * directory was made for it). Each step only after the one before.
+ */
+struct job {
+	int fd;             /* the pending object's; not closed here */
+	char *tmp;          /* objects/xx/tmp_obj_XXXXXX (git's prefix: fsck and gc know it) */
+	char *final;        /* objects/xx/<38 hex digits> */
+	const char *objdir; /* the stage's */
+	int made_dir;
+	int linked;         /* the name exists: the temporary file is gone */
+	int err;            /* errno of the step that failed, else 0 */
+	const char *failed; /* which step */
+};
+
 struct pending {
 	git_oid id;
 	git_object_t type;
 	size_t len;  /* of the content */
 	char *data;  /* the content, for reads; NULL for an object staged in pieces */
-	int fd;      /* the temporary file: written, not yet synced */
-	char *tmp;   /* objects/xx/tmp_obj_XXXXXX (git's prefix: fsck and gc know it) */
-	char *final; /* objects/xx/<38 hex digits> */
-	int made_dir;
+	int fd;      /* the temporary file, for reading back */
+	struct job *job;
+	pthread_t thread;
+	int running; /* the job runs on `thread`, not joined yet */
 };
 
 struct gs_odb_stage {
@@ -41,7 +58,64 @@ struct gs_odb_stage {
 	int active;
 	struct pending *p;
 	size_t n, alloc;
+	size_t running; /* jobs on their threads */
 };
+
+static void *job_run(void *arg)
+{
+	struct job *j = arg;
+	char *slash;
+	int fd;
+
+	if (fsync(j->fd) < 0) {
+		j->err = errno, j->failed = "sync";
+		return NULL;
+	}
+	if (link(j->tmp, j->final) < 0 && errno != EEXIST) {
+		j->err = errno, j->failed = "link";
+		return NULL;
+	}
+	unlink(j->tmp);
+	j->linked = 1;
+	slash = strrchr(j->final, '/');
+	*slash = '\0';
+	fd = open(j->final, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	*slash = '/';
+	if (fd < 0 || fsync(fd) < 0) {
+		j->err = errno, j->failed = "sync the directory of";
+	}
+	if (fd >= 0)
+		close(fd);
+	if (!j->err && j->made_dir) {
+		fd = open(j->objdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 || fsync(fd) < 0)
+			j->err = errno, j->failed = "sync the object directory for";
+		if (fd >= 0)
+			close(fd);
+	}
+	return NULL;
+}
+
+/* Wait for the object's job; 0 when it is on disk under its name. */
+static int job_finish(gs_odb_stage *s, struct pending *p)
+{
+	if (!p->job)
+		return 0;
+	if (p->running) {
+		pthread_join(p->thread, NULL);
+		p->running = 0;
+		s->running--;
+	} else if (!p->job->linked && !p->job->err) {
+		job_run(p->job); /* never started: no thread was free */
+	}
+	if (p->job->err) {
+		gs_error_set("cannot %s object '%s': %s", p->job->failed, p->job->final,
+			     strerror(p->job->err));
+		return GS_ERROR;
+	}
+	return 0;
+}
+
 
 static struct pending *find(gs_odb_stage *s, const git_oid *id)
 {
@@ -51,14 +125,22 @@ static struct pending *find(gs_odb_stage *s, const git_oid *id)
 	return NULL;
 }
 
-static void drop(struct pending *p)
+/* Forget a staged object: what its job linked stays (unreferenced), the rest goes. */
+static void drop(gs_odb_stage *s, struct pending *p)
 {
+	if (p->running) {
+		pthread_join(p->thread, NULL);
+		s->running--;
+	}
+	if (p->job) {
+		if (!p->job->linked)
+			unlink(p->job->tmp);
+		free(p->job->tmp);
+		free(p->job->final);
+		free(p->job);
+	}
 	if (p->fd >= 0)
 		close(p->fd);
-	if (p->tmp)
-		unlink(p->tmp);
-	free(p->tmp);
-	free(p->final);
 	free(p->data);
 	memset(p, 0, sizeof(*p));
 	p->fd = -1;
@@ -175,9 +257,25 @@ static int stage_file(gs_odb_stage *s, const git_oid *id, git_object_t type, siz
 	p->len = len;
 	p->data = data;
 	p->fd = fd;
-	p->tmp = gs_buf_detach(&tmp);
-	p->final = gs_buf_detach(&final);
-	p->made_dir = made;
+	p->job = calloc(1, sizeof(*p->job));
+	if (!p->job) {
+		gs_error_set("out of memory");
+		unlink(tmp.ptr);
+		drop(s, p);
+		s->n--;
+		data = NULL; /* freed by drop */
+		goto fail;
+	}
+	p->job->fd = fd;
+	p->job->tmp = gs_buf_detach(&tmp);
+	p->job->final = gs_buf_detach(&final);
+	p->job->objdir = s->objdir;
+	p->job->made_dir = made;
+	/* on its way to disk now; past SYNC_THREADS jobs, at the flush */
+	if (s->running < SYNC_THREADS && pthread_create(&p->thread, NULL, job_run, p->job) == 0) {
+		p->running = 1;
+		s->running++;
+	}
 	gs_buf_dispose(&dir);
 	return 0;
 fail:
@@ -421,7 +519,7 @@ static void be_free(git_odb_backend *b)
 	gs_odb_stage *s = (gs_odb_stage *)b;
 
 	for (size_t i = 0; i < s->n; i++)
-		drop(&s->p[i]);
+		drop(s, &s->p[i]);
 	free(s->p);
 	free(s->objdir);
 	free(s);
@@ -656,121 +754,26 @@ done:
 
 /* --- making it durable ------------------------------------------------ */
 
-struct sync_job {
-	const int *fds;
-	size_t n;
-	size_t next;
-	int err; /* an errno of a failed fsync, else 0 */
-};
-
-static void *sync_worker(void *arg)
-{
-	struct sync_job *j = arg;
-	size_t i;
-
-	while ((i = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED)) < j->n)
-		if (fsync(j->fds[i]) < 0)
-			__atomic_store_n(&j->err, errno, __ATOMIC_RELAXED);
-	return NULL;
-}
-
-/*
- * fsync every fd, several at once: a flush mostly waits for the device,
- * and concurrent flushes share that wait. The calling thread works too;
- * without threads it does all of them.
- */
-static int fsync_all(const int *fds, size_t n)
-{
-	struct sync_job j = { fds, n, 0, 0 };
-	pthread_t th[SYNC_THREADS - 1];
-	size_t want = n > SYNC_THREADS ? SYNC_THREADS - 1 : (n ? n - 1 : 0), started = 0;
-
-	while (started < want && pthread_create(&th[started], NULL, sync_worker, &j) == 0)
-		started++;
-	sync_worker(&j);
-	for (size_t i = 0; i < started; i++)
-		pthread_join(th[i], NULL);
-	if (j.err) {
-		errno = j.err;
-		return GS_ERROR;
-	}
-	return 0;
-}
-
 int gs_odb_stage_flush(gs_odb_stage *s)
 {
-	int *fds = NULL, error = GS_ERROR, made = 0;
-	size_t nd = 0;
+	int error = 0;
 
-	if (!s->n)
-		return 0;
-	fds = calloc(s->n + 1, sizeof(*fds));
-	if (!fds) {
-		gs_error_set("out of memory");
-		return GS_ERROR;
-	}
-	for (size_t i = 0; i < s->n; i++)
-		fds[i] = s->p[i].fd;
-	if (fsync_all(fds, s->n) < 0) {
-		gs_error_set("cannot write object %s: %s", git_oid_tostr_s(&s->p[0].id), strerror(errno));
-		goto done;
-	}
-	/* content on disk: the names may appear */
+	/* start what waited for a thread, then wait for all */
 	for (size_t i = 0; i < s->n; i++) {
 		struct pending *p = &s->p[i];
 
-		close(p->fd);
-		p->fd = -1;
-		if (link(p->tmp, p->final) < 0 && errno != EEXIST) {
-			gs_error_set("cannot write '%s': %s", p->final, strerror(errno));
-			goto done;
+		if (p->job && !p->running && !p->job->linked && s->running < SYNC_THREADS &&
+		    pthread_create(&p->thread, NULL, job_run, p->job) == 0) {
+			p->running = 1;
+			s->running++;
 		}
-		unlink(p->tmp);
-		free(p->tmp);
-		p->tmp = NULL;
-		made |= p->made_dir;
 	}
-	/* then the directory entries: each objects/xx once, objects/ when one was made */
-	for (size_t i = 0; i < s->n; i++) {
-		const char *f = s->p[i].final;
-		size_t dlen = (size_t)(strrchr(f, '/') - f);
-		int dup = 0, fd;
-		char *dir;
-
-		for (size_t k = 0; k < i && !dup; k++)
-			dup = !strncmp(s->p[k].final, f, dlen) && s->p[k].final[dlen] == '/';
-		if (dup)
-			continue;
-		dir = strndup(f, dlen);
-		fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-		free(dir);
-		if (fd < 0) {
-			gs_error_set("cannot open '%.*s': %s", (int)dlen, f, strerror(errno));
-			goto done;
-		}
-		fds[nd++] = fd;
-	}
-	if (made) {
-		int fd = open(s->objdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-		if (fd < 0) {
-			gs_error_set("cannot open '%s': %s", s->objdir, strerror(errno));
-			goto done;
-		}
-		fds[nd++] = fd;
-	}
-	if (fsync_all(fds, nd) < 0) {
-		gs_error_set("cannot sync '%s': %s", s->objdir, strerror(errno));
-		goto done;
-	}
-	error = 0;
-done:
-	for (size_t i = 0; i < nd; i++)
-		close(fds[i]);
-	free(fds);
-	/* on error the objects not linked yet are dropped; linked ones stay, unreferenced */
 	for (size_t i = 0; i < s->n; i++)
-		drop(&s->p[i]);
+		if (job_finish(s, &s->p[i]) < 0 && !error)
+			error = GS_ERROR; /* the message is the last failure's */
+	/* on error what was linked stays, unreferenced; the rest is dropped */
+	for (size_t i = 0; i < s->n; i++)
+		drop(s, &s->p[i]);
 	s->n = 0;
 	return error;
 }
@@ -778,7 +781,7 @@ done:
 void gs_odb_stage_end(gs_odb_stage *s)
 {
 	for (size_t i = 0; i < s->n; i++)
-		drop(&s->p[i]);
+		drop(s, &s->p[i]);
 	s->n = 0;
 	s->active = 0;
 }

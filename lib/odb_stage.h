@@ -1,14 +1,16 @@
 /*
  * Staged object writes for the store: the objects of one update (blobs,
  * trees, the commit) are written to temporary files as libgit2 creates
- * them, then made durable together (their fsyncs in parallel) and only
- * then given their names. An update used to fsync each object and its
- * directory one after the other: eight flushes in a row, a third of a
+ * them, and each goes to disk on its own thread at once (fsync, link to
+ * its name, fsync the directory) while the update builds the next one;
+ * the flush waits for them all. An update used to do these steps for each
+ * object one after the other: eight flushes in a row, a third of a
  * `git stats set`.
  *
  * The invariant is the loose backend's: an object's final name appears
  * only after its content is on disk, and the directory entry is on disk
- * before the update goes on (to move a ref that names the object).
+ * before the update goes on (to move a ref that names the object). An
+ * object of an update that fails may stay, unreferenced, as with git.
  *
  * It is an odb backend of higher priority than libgit2's own, added once
  * per repository: while staging, writes land in it and reads, exists and
@@ -44,8 +46,8 @@ int gs_odb_stage_writev(git_oid *out, gs_odb_stage *s, git_object_t type, struct
 			size_t n);
 
 /*
- * Make every staged object durable, then visible under its name, then
- * its directory entry durable. Staging goes on. 0 or GS_ERROR.
+ * Wait until every staged object is durable under its name, with its
+ * directory entry durable. Staging goes on. 0 or GS_ERROR.
  */
 int gs_odb_stage_flush(gs_odb_stage *s);
 
@@ -60,7 +62,7 @@ int gs_odb_stage_flush(gs_odb_stage *s);
 int gs_odb_stage_read_stored(char **out, size_t *len, gs_odb_stage *s, const git_oid *id,
 			     git_object_t type);
 
-/* Stop staging; objects not flushed are dropped with their files. */
+/* Stop staging; the temporary files of objects not on disk yet are removed. */
 void gs_odb_stage_end(gs_odb_stage *s);
 
 /*

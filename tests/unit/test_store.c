@@ -362,11 +362,14 @@ static void test_store_stages_objects_until_flushed(void **state)
 	assert_int_equal(gs_odb_stage_get(&stage, g, gs_repo__stage_slot(f->repo)), 0);
 	assert_int_equal(git_repository_odb(&odb, g), 0);
 	gs_odb_stage_begin(stage);
-	/* a blob through libgit2 is staged: visible to this process, not yet named on disk */
+	/*
+	 * A blob through libgit2 is staged: visible to this process at once;
+	 * on disk a temporary file until its own thread has synced it and
+	 * named it (it may have already).
+	 */
 	assert_int_equal(git_blob_create_from_buffer(&blob, g, "hello\n", 6), 0);
 	assert_true(git_odb_exists(odb, &blob));
-	assert_false(loose_exists(f, &blob));
-	assert_int_equal(temp_files(f, &blob), 1);
+	assert_int_equal(temp_files(f, &blob) + loose_exists(f, &blob), 1);
 	/* a tree in pieces (header left in v[0]) reads back whole */
 	elen = (size_t)snprintf(entry, sizeof(entry), "100644 a.md%c", 0);
 	memcpy(entry + elen, blob.id, GIT_OID_RAWSZ);
@@ -449,15 +452,12 @@ static void test_store_stages_objects_until_flushed(void **state)
 		assert_int_equal(system(cmd), 0);
 		free(big);
 	}
-	/* an object staged and then dropped leaves nothing */
+	/* an object staged and then dropped leaves no temporary file (at most itself, unreferenced) */
 	assert_int_equal(git_blob_create_from_buffer(&dropped, g, "dropped\n", 8), 0);
-	assert_int_equal(temp_files(f, &dropped), 1);
 	gs_odb_stage_end(stage);
-	assert_false(loose_exists(f, &dropped));
 	assert_int_equal(temp_files(f, &dropped), 0);
-	assert_false(git_odb_exists(odb, &dropped));
 	/* not staging: writes go straight to the loose backend */
-	assert_int_equal(git_blob_create_from_buffer(&dropped, g, "dropped\n", 8), 0);
+	assert_int_equal(git_blob_create_from_buffer(&dropped, g, "not staged\n", 11), 0);
 	assert_true(loose_exists(f, &dropped));
 	git_odb_free(odb);
 	{
