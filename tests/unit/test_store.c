@@ -287,22 +287,23 @@ static void test_store_splices_several_entries_into_the_directory(void **state)
 	git_treebuilder *tb = NULL;
 	git_oid again;
 	char *s;
+	static const char *const want[][2] = {
+		{ "issues/7-a.md", "no frontmatter\nmore\n" },
+		{ "issues/ABC.md", "no frontmatter\nmore\n" },
+		{ "issues/123-x.md", "no frontmatter\nmore\n" },
+		{ "issues/99-new.md", "new\n" },
+		{ "issues/1234-y.md", "no frontmatter\n" },
+	};
 
 	assert_int_equal(gs_store_update(&res, f->repo, "m", create_many_txn, NULL), 0);
 	assert_int_equal(gs_store_update(&res, f->repo, "m", append_many_txn, (void *)"more"), 0);
 	assert_true(res.changed);
-	s = tip_file(f, "issues/7-a.md");
-	assert_string_equal(s, "no frontmatter\nmore\n");
-	free(s);
-	s = tip_file(f, "issues/ABC.md");
-	assert_string_equal(s, "no frontmatter\nmore\n");
-	free(s);
-	s = tip_file(f, "issues/99-new.md");
-	assert_string_equal(s, "new\n");
-	free(s);
-	s = tip_file(f, "issues/1234-y.md");
-	assert_string_equal(s, "no frontmatter\n");
-	free(s);
+	for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++) {
+		s = tip_file(f, want[i][0]);
+		assert_non_null(s);
+		assert_string_equal(s, want[i][1]);
+		free(s);
+	}
 	/* the spliced directory is the tree libgit2 builds from the same entries */
 	assert_int_equal(git_commit_lookup(&c, g, &res.commit), 0);
 	assert_int_equal(git_commit_tree(&root, c), 0);
