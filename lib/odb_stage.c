@@ -116,7 +116,6 @@ static int job_finish(gs_odb_stage *s, struct pending *p)
 	return 0;
 }
 
-
 static struct pending *find(gs_odb_stage *s, const git_oid *id)
 {
 	for (size_t i = 0; i < s->n; i++)
@@ -154,11 +153,7 @@ static size_t header(char *hdr, size_t size, git_object_t type, size_t len)
 	return (size_t)n + 1;
 }
 
-/*
- * v[0..n) as one zlib stream, at `level`, into a malloc()ed buffer: for
- * level 0, stored deflate blocks (5 bytes per at most 16 KB) and the
- * Adler-32 trailer.
- */
+/* v[0..n) as one zlib stream at `level`, into a malloc()ed buffer. */
 static int deflate_pieces(unsigned char **out, size_t *out_len, const struct iovec *v, size_t n,
 			  int level)
 {
@@ -310,18 +305,47 @@ int gs__writev_all(int fd, struct iovec *v, size_t n)
 	return 0;
 }
 
+static int read_stored_fd(char **out, size_t *len, int fd, git_object_t type);
+
 /* --- the backend ----------------------------------------------------- */
+
+/*
+ * Stage `data` (`len` bytes, ours from now on, kept for reads) deflated at
+ * level 1, as git and libgit2 write loose objects. A libgit2 error code.
+ */
+static int stage_owned(gs_odb_stage *s, const git_oid *id, git_object_t type, char *data, size_t len)
+{
+	char hdr[64];
+	struct iovec v[2];
+	unsigned char *z = NULL;
+	size_t zlen = 0;
+	int error;
+
+	v[0].iov_base = hdr;
+	v[0].iov_len = header(hdr, sizeof(hdr), type, len);
+	v[1].iov_base = data;
+	v[1].iov_len = len;
+	error = deflate_pieces(&z, &zlen, v, 2, Z_BEST_SPEED);
+	if (error == 0) {
+		struct iovec zv = { z, zlen };
+
+		error = stage_file(s, id, type, len, data, &zv, 1);
+	} else {
+		free(data);
+	}
+	free(z);
+	if (error < 0) {
+		git_error_set_str(GIT_ERROR_ODB, gs_error_last());
+		return -1;
+	}
+	return 0;
+}
 
 static int be_write(git_odb_backend *b, const git_oid *id, const void *data, size_t len,
 		    git_object_t type)
 {
 	gs_odb_stage *s = (gs_odb_stage *)b;
-	char hdr[64];
-	struct iovec v[2];
-	unsigned char *z = NULL;
-	size_t zlen = 0;
 	char *copy;
-	int error;
 
 	if (!s->active)
 		return GIT_PASSTHROUGH;
@@ -333,25 +357,7 @@ static int be_write(git_odb_backend *b, const git_oid *id, const void *data, siz
 		return -1;
 	}
 	memcpy(copy, data, len);
-	v[0].iov_base = hdr;
-	v[0].iov_len = header(hdr, sizeof(hdr), type, len);
-	v[1].iov_base = copy;
-	v[1].iov_len = len;
-	/* level 1, as git and libgit2 write loose objects */
-	error = deflate_pieces(&z, &zlen, v, 2, Z_BEST_SPEED);
-	if (error == 0) {
-		struct iovec zv = { z, zlen };
-
-		error = stage_file(s, id, type, len, copy, &zv, 1);
-	} else {
-		free(copy);
-	}
-	free(z);
-	if (error < 0) {
-		git_error_set_str(GIT_ERROR_ODB, gs_error_last());
-		return -1;
-	}
-	return 0;
+	return stage_owned(s, id, type, copy, len);
 }
 
 /*
@@ -381,11 +387,17 @@ static int ss_write(git_odb_stream *st, const char *data, size_t len)
 	return 0;
 }
 
+/* The buffered content becomes the staged object's: no second copy. */
 static int ss_finalize(git_odb_stream *st, const git_oid *id)
 {
 	struct stage_stream *ss = (struct stage_stream *)st;
+	gs_odb_stage *s = (gs_odb_stage *)st->backend;
+	char *data = ss->buf;
 
-	return be_write(st->backend, id, ss->buf, ss->written, ss->type);
+	if (find(s, id))
+		return 0;
+	ss->buf = NULL;
+	return stage_owned(s, id, ss->type, data, ss->written);
 }
 
 static void ss_free(git_odb_stream *st)
@@ -427,57 +439,20 @@ static int be_writestream(git_odb_stream **out, git_odb_backend *b, git_object_s
 	return 0;
 }
 
-/* An object staged in pieces has no copy: read it back from its file. */
-static int read_back(char **out, const struct pending *p)
-{
-	struct stat st;
-	unsigned char *z = NULL;
-	char *buf = NULL, hdr[64];
-	size_t hlen = header(hdr, sizeof(hdr), p->type, p->len);
-	z_stream zs;
-	int rc;
-
-	*out = NULL;
-	if (fstat(p->fd, &st) < 0 || !(z = malloc((size_t)st.st_size + 1)) ||
-	    pread(p->fd, z, (size_t)st.st_size, 0) != st.st_size ||
-	    !(buf = malloc(hlen + p->len + 1))) {
-		free(z);
-		free(buf);
-		return -1;
-	}
-	memset(&zs, 0, sizeof(zs));
-	if (inflateInit(&zs) != Z_OK) {
-		free(z);
-		free(buf);
-		return -1;
-	}
-	zs.next_in = z;
-	zs.avail_in = (uInt)st.st_size;
-	zs.next_out = (Bytef *)buf;
-	zs.avail_out = (uInt)(hlen + p->len + 1);
-	rc = inflate(&zs, Z_FINISH);
-	inflateEnd(&zs);
-	free(z);
-	if (rc != Z_STREAM_END || zs.total_out != hlen + p->len || memcmp(buf, hdr, hlen)) {
-		free(buf);
-		return -1;
-	}
-	memmove(buf, buf + hlen, p->len);
-	*out = buf;
-	return 0;
-}
-
 static int be_read(void **out, size_t *len, git_object_t *type, git_odb_backend *b,
 		   const git_oid *id)
 {
 	gs_odb_stage *s = (gs_odb_stage *)b;
 	struct pending *p = s->active ? find(s, id) : NULL;
 	char *back = NULL;
+	size_t n = 0;
 	void *buf;
 
 	if (!p)
 		return GIT_ENOTFOUND;
-	if (!p->data && read_back(&back, p) < 0) {
+	/* an object staged in pieces has no copy: read it back from its file */
+	if (!p->data && (read_stored_fd(&back, &n, p->fd, p->type) != 0 || n != p->len)) {
+		free(back);
 		git_error_set_str(GIT_ERROR_ODB, "cannot read back a staged object");
 		return -1;
 	}
@@ -660,26 +635,19 @@ int gs_odb_stage_writev(git_oid *out, gs_odb_stage *s, git_object_t type, struct
 
 /* --- reading a stored loose object --------------------------------------- */
 
-int gs_odb_stage_read_stored(char **out, size_t *len, gs_odb_stage *s, const git_oid *id,
-			     git_object_t type)
+/* The stored object in file `fd` (see gs_odb_stage_read_stored); fd stays open. */
+static int read_stored_fd(char **out, size_t *len, int fd, git_object_t type)
 {
-	char hex[GIT_OID_HEXSZ + 1], hdr[64], *buf = NULL;
+	char hdr[64], *buf = NULL;
 	const unsigned char *m = MAP_FAILED, *p, *end;
-	gs_buf path = GS_BUF_INIT;
 	struct stat st;
 	size_t size = 0, want = 0, hlen = 0, got = 0;
 	uLong adler = adler32(0L, Z_NULL, 0);
-	int fd = -1, error = GS_ENOTFOUND, last = 0;
+	int error = GS_ENOTFOUND, last = 0;
 
 	*out = NULL;
 	*len = 0;
-	git_oid_tostr(hex, sizeof(hex), id);
-	if (gs_buf_printf(&path, "%s%.2s/%s", s->objdir, hex, hex + 2) < 0) {
-		error = GS_ERROR;
-		goto done;
-	}
-	fd = open(path.ptr, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0 || st.st_size < 2 + 5 + 4)
+	if (fstat(fd, &st) < 0 || st.st_size < 2 + 5 + 4)
 		goto done;
 	size = (size_t)st.st_size;
 	m = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
@@ -746,9 +714,27 @@ done:
 	free(buf);
 	if (m != MAP_FAILED)
 		munmap((void *)(uintptr_t)m, size);
-	if (fd >= 0)
-		close(fd);
+	return error;
+}
+
+int gs_odb_stage_read_stored(char **out, size_t *len, gs_odb_stage *s, const git_oid *id,
+			     git_object_t type)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	gs_buf path = GS_BUF_INIT;
+	int fd, error;
+
+	*out = NULL;
+	*len = 0;
+	git_oid_tostr(hex, sizeof(hex), id);
+	if (gs_buf_printf(&path, "%s%.2s/%s", s->objdir, hex, hex + 2) < 0)
+		return GS_ERROR;
+	fd = open(path.ptr, O_RDONLY | O_CLOEXEC);
 	gs_buf_dispose(&path);
+	if (fd < 0)
+		return GS_ENOTFOUND;
+	error = read_stored_fd(out, len, fd, type);
+	close(fd);
 	return error;
 }
 
@@ -758,16 +744,7 @@ int gs_odb_stage_flush(gs_odb_stage *s)
 {
 	int error = 0;
 
-	/* start what waited for a thread, then wait for all */
-	for (size_t i = 0; i < s->n; i++) {
-		struct pending *p = &s->p[i];
-
-		if (p->job && !p->running && !p->job->linked && s->running < SYNC_THREADS &&
-		    pthread_create(&p->thread, NULL, job_run, p->job) == 0) {
-			p->running = 1;
-			s->running++;
-		}
-	}
+	/* jobs that found no free thread when staged run here, in turn */
 	for (size_t i = 0; i < s->n; i++)
 		if (job_finish(s, &s->p[i]) < 0 && !error)
 			error = GS_ERROR; /* the message is the last failure's */
