@@ -29,7 +29,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1385,7 +1384,6 @@ static int write_commit(git_oid *commit, int *changed, gs_txn *t, const char *me
 	gs_issue__ent *upd = NULL;
 	git_tree *empty = NULL, *new_tree = NULL;
 	git_treebuilder *tb = NULL;
-	git_odb *odb = NULL;
 	git_tree_update root_upd;
 	git_oid tree_id;
 	int error = GS_ERROR;
@@ -1422,7 +1420,8 @@ static int write_commit(git_oid *commit, int *changed, gs_txn *t, const char *me
 	/*
 	 * splice the updates into the directory's entries, keeping git's
 	 * order: unchanged entries stay runs of the old tree's bytes, the new
-	 * entries are formatted into `ents`; v[0] is the object header
+	 * entries are formatted into `ents` first (eoff[j] is where entry j
+	 * starts, eoff[nupd] the end); v[0] is left for the object header
 	 */
 	qsort(upd, nupd, sizeof(*upd), upd_cmp);
 	v = calloc(2 * nupd + 2, sizeof(*v));
@@ -1431,6 +1430,12 @@ static int write_commit(git_oid *commit, int *changed, gs_txn *t, const char *me
 		gs_error_set("out of memory");
 		goto done;
 	}
+	for (j = 0; j < nupd; j++) {
+		eoff[j] = ents.size;
+		if (put_entry(&ents, upd[j].mode, upd[j].name, &upd[j].oid) < 0)
+			goto done;
+	}
+	eoff[nupd] = ents.size;
 	{
 		const char *run = t->dir_ptr, *pos = t->dir_ptr;
 
@@ -1445,10 +1450,8 @@ static int write_commit(git_oid *commit, int *changed, gs_txn *t, const char *me
 			}
 			v[++nv].iov_base = (void *)(uintptr_t)run;
 			v[nv].iov_len = (size_t)(pos - run);
-			eoff[j] = ents.size;
-			if (put_entry(&ents, upd[j].mode, upd[j].name, &upd[j].oid) < 0)
-				goto done;
-			v[++nv].iov_len = ents.size - eoff[j]; /* base set below: ents may move */
+			v[++nv].iov_base = ents.ptr + eoff[j];
+			v[nv].iov_len = eoff[j + 1] - eoff[j];
 			if (c == 0) /* replaced: skip the old entry */
 				pos = t->ents[i].name + strlen(t->ents[i].name) + 1 + GIT_OID_RAWSZ, i++;
 			run = pos;
@@ -1456,8 +1459,6 @@ static int write_commit(git_oid *commit, int *changed, gs_txn *t, const char *me
 		}
 		v[++nv].iov_base = (void *)(uintptr_t)run;
 		v[nv].iov_len = (size_t)(t->dir_ptr + t->dir_size - run);
-		for (j = 0; j < nupd; j++)
-			v[2 * j + 2].iov_base = ents.ptr + eoff[j];
 	}
 	/* stored (level 0): trees of SHA-1s hardly compress, see load_dir */
 	error = gs_odb_stage_writev(&t->new_dir_oid, t->stage, GIT_OBJECT_TREE, v, nv + 1);
@@ -1500,7 +1501,6 @@ static int write_commit(git_oid *commit, int *changed, gs_txn *t, const char *me
 	*changed = 1;
 	error = 0;
 done:
-	git_odb_free(odb);
 	git_tree_free(new_tree);
 	git_tree_free(empty);
 	git_treebuilder_free(tb);
