@@ -366,11 +366,12 @@ static void test_store_stages_objects_until_flushed(void **state)
 	/*
 	 * A blob through libgit2 is staged: visible to this process at once;
 	 * on disk a temporary file until its own thread has synced it and
-	 * named it (it may have already).
+	 * named it (it may have already; the thread links the name before it
+	 * unlinks the temporary file, so for an instant there are both).
 	 */
 	assert_int_equal(git_blob_create_from_buffer(&blob, g, "hello\n", 6), 0);
 	assert_true(git_odb_exists(odb, &blob));
-	assert_int_equal(temp_files(f, &blob) + loose_exists(f, &blob), 1);
+	assert_true(temp_files(f, &blob) + loose_exists(f, &blob) >= 1);
 	/* a tree in pieces (header left in v[0]) reads back whole */
 	elen = (size_t)snprintf(entry, sizeof(entry), "100644 a.md%c", 0);
 	memcpy(entry + elen, blob.id, GIT_OID_RAWSZ);
