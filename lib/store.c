@@ -1531,7 +1531,10 @@ static int move_ref(gs_txn *t, const char *ref, const git_oid *commit, const cha
 	if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS)
 		return ATTEMPT_MOVED;
 	if (rc == GIT_ELOCKED) {
-		gs_repo_git_error("cannot lock '%s'", ref);
+		/* libgit2 says only "failed to lock file": name it and the way out, as for the index */
+		gs_error_set("cannot lock '%s': '%s%s.lock' exists; another git process seems to be "
+			     "running (if not, remove the file)",
+			     ref, git_repository_commondir(t->git), ref);
 		return ATTEMPT_LOCKED;
 	}
 	if (rc < 0)

@@ -132,4 +132,14 @@ test_expect_success 'a held index.lock makes the update fail with a clear messag
 	snapshot after && test_cmp before after
 '
 
+test_expect_success 'a lock left on the ref names the lock file' '
+	snapshot before &&
+	touch repo/.git/refs/heads/main.lock &&
+	test_expect_code 1 git -C repo stats set 1 k=v 2>err &&
+	rm repo/.git/refs/heads/main.lock &&
+	test_line_count = 1 err &&
+	grep "cannot lock .refs/heads/main.: .*/\.git/refs/heads/main\.lock. exists" err &&
+	snapshot after && test_cmp before after
+'
+
 test_done
