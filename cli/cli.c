@@ -15,17 +15,67 @@ int cli_fail(int error)
 	return error == GS_EUSAGE ? CLI_USAGE : CLI_RUNTIME;
 }
 
+/* The plain lowercase words at `p` ("git stats session log"): their length. */
+static size_t command_words(const char *p)
+{
+	const char *start = p, *end = p;
+
+	for (;;) {
+		const char *w = p;
+
+		while ((*p >= 'a' && *p <= 'z') || (*p == '-' && p > w))
+			p++;
+		if (p == w || (*p != ' ' && *p != '\n' && *p != '\0'))
+			break;
+		end = p;
+		if (*p != ' ')
+			break;
+		p++;
+	}
+	return (size_t)(end - start);
+}
+
+/*
+ * The command a usage text is for: the words its forms ("usage: ...",
+ * "   or: ...") have in common, e.g. "git stats attempt" for start and end.
+ */
+static size_t usage_command(const char **start, const char *usage)
+{
+	const char *form;
+	size_t n;
+
+	if (strncmp(usage, "usage: ", 7) != 0)
+		return 0;
+	*start = usage + 7;
+	n = command_words(*start);
+	for (form = strstr(usage, "\n   or: "); form; form = strstr(form + 1, "\n   or: ")) {
+		const char *p = form + 8;
+		size_t m = command_words(p), k = 0;
+
+		while (k < n && k < m && p[k] == (*start)[k])
+			k++;
+		if (k < n && !(k == m && (*start)[k] == ' '))
+			while (k > 0 && (*start)[k] != ' ')
+				k--;
+		n = k;
+	}
+	return n;
+}
+
 int cli_usage_error(const char *usage, const char *fmt, ...)
 {
+	const char *cmd = NULL;
+	size_t n = usage ? usage_command(&cmd, usage) : 0;
 	va_list ap;
 
+	/* one line (SPEC §10); the synopsis is one -h away */
 	fputs("git-stats: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
+	if (n)
+		fprintf(stderr, " (see '%.*s -h')", (int)n, cmd);
 	fputc('\n', stderr);
-	if (usage)
-		fprintf(stderr, "%s", usage);
 	return CLI_USAGE;
 }
 

@@ -29,6 +29,27 @@ test_expect_success 'an unknown command is a usage error with one line' '
 	grep "^git-stats: .frobnicate. is not a git-stats command" err
 '
 
+test_expect_success 'a usage error is one line that points to -h' '
+	test_create_repo repo &&
+	(cd repo && git stats init >/dev/null) &&
+	while IFS="|" read -r args hint; do
+		test_expect_code 2 git -C repo stats $args </dev/null 2>err || { echo "$args: exit"; exit 1; }
+		test_line_count = 1 err || { echo "$args:"; cat err; exit 1; }
+		grep "^git-stats: .* (see .git stats $hint -h.)$" err || exit 1
+	done <<-\EOF
+	set 1|set
+	show 1 extra|show
+	record 1 --bogus|record
+	record 1 --batch x|record
+	usage --by x|usage
+	session bogus|session
+	session log|session log
+	attempt end 1 --agent a --cost -1|attempt
+	fm get|fm
+	verify --bogus|verify
+	EOF
+'
+
 test_expect_success 'every command answers --help on stdout with exit 0' '
 	for cmd in fm init new set show list record verify flush pricing attempt \
 		resume session usage install uninstall doctor merge-driver; do

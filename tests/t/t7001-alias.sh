@@ -12,7 +12,7 @@ test_expect_success 'an alias runs its command with the extra arguments appended
 test_expect_success 'alias arguments are split shell-style, quotes kept together' '
 	(cd repo && git config stats.alias.q "install '"'"'a b'"'"' \"c \\\"d\\\"\"" &&
 	 test_expect_code 2 git stats q 2>err &&
-	 grep "^git-stats: install: unknown argument .a b.$" err)
+	 grep "^git-stats: install: unknown argument .a b. (see .git stats install -h.)$" err)
 '
 
 test_expect_success 'an alias may name another alias' '
