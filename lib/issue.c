@@ -385,15 +385,18 @@ static void similar_text(gs_buf *out, const gs_issue_list *l, const char *want)
 		gs_buf_printf(out, ", ... (%zu issues)", l->count);
 }
 
-int gs_issue__resolve(char **path_out, git_oid *blob_out, git_repository *repo,
+int gs_issue__resolve(char **path_out, char **id_out, git_oid *blob_out, git_repository *repo,
 		      const gs_issue__ent *ents, size_t n, const char *issues_dir, const char *id)
 {
 	size_t *pick = NULL, npick = 0, nissues = 0;
 	gs_buf msg = GS_BUF_INIT, path = GS_BUF_INIT;
 	char name_id[GS_ISSUE_ID_MAX + 1];
+	char *own_id = NULL; /* of the first pick */
 	int error;
 
 	*path_out = NULL;
+	if (id_out)
+		*id_out = NULL;
 	error = gs_issue_id_check(id);
 	if (error < 0)
 		return error;
@@ -414,8 +417,18 @@ int gs_issue__resolve(char **path_out, git_oid *blob_out, git_repository *repo,
 		error = read_fm_id(&fm_id, repo, &ents[i].oid, ents[i].name);
 		if (error < 0)
 			goto done;
-		if (!fm_id || gs_issue_id_equal(fm_id, id))
+		if (!fm_id || gs_issue_id_equal(fm_id, id)) {
+			if (!npick) { /* the first pick's own id: its frontmatter's, else its name's */
+				own_id = fm_id ? fm_id : strdup(name_id);
+				fm_id = NULL;
+				if (!own_id) {
+					gs_error_set("out of memory");
+					error = GS_ERROR;
+					goto done;
+				}
+			}
 			pick[npick++] = i;
+		}
 		free(fm_id);
 	}
 	/* no file name carries the id: the slow path reads every frontmatter */
@@ -429,8 +442,11 @@ int gs_issue__resolve(char **path_out, git_oid *blob_out, git_repository *repo,
 			error = read_fm_id(&fm_id, repo, &ents[i].oid, ents[i].name);
 			if (error < 0)
 				goto done;
-			if (fm_id && gs_issue_id_equal(fm_id, id))
+			if (fm_id && gs_issue_id_equal(fm_id, id)) {
+				if (!npick)
+					own_id = fm_id, fm_id = NULL;
 				pick[npick++] = i;
+			}
 			free(fm_id);
 		}
 	}
@@ -442,6 +458,8 @@ int gs_issue__resolve(char **path_out, git_oid *blob_out, git_repository *repo,
 		*path_out = gs_buf_detach(&path);
 		if (blob_out)
 			git_oid_cpy(blob_out, &ents[pick[0]].oid);
+		if (id_out)
+			*id_out = own_id, own_id = NULL;
 		error = 0;
 	} else if (npick > 1) {
 		candidates_text(&msg, ents, pick, npick, issues_dir);
@@ -462,6 +480,7 @@ int gs_issue__resolve(char **path_out, git_oid *blob_out, git_repository *repo,
 done:
 	gs_buf_dispose(&msg);
 	gs_buf_dispose(&path);
+	free(own_id);
 	free(pick);
 	return error;
 }
@@ -482,7 +501,7 @@ int gs_issue_resolve(char **path_out, git_oid *blob_out, git_repository *repo,
 	if (error == 0)
 		error = gs_issue__ents_from_tree(&ents, &n, dir);
 	if (error == 0)
-		error = gs_issue__resolve(path_out, blob_out, repo, ents, n, issues_dir, id);
+		error = gs_issue__resolve(path_out, NULL, blob_out, repo, ents, n, issues_dir, id);
 	free(ents);
 	git_tree_free(dir);
 	return error;

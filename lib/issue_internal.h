@@ -20,7 +20,13 @@ int gs_issue__ents_from_tree(gs_issue__ent **out, size_t *count, git_tree *dir);
 int gs_issue__list(gs_issue_list *out, git_repository *repo, const gs_issue__ent *ents, size_t n,
 		   const char *issues_dir, unsigned int flags);
 
-int gs_issue__resolve(char **path_out, git_oid *blob_out, git_repository *repo,
+/*
+ * Resolve `id` among `ents` (SPEC §1). *path_out is the caller's; so is
+ * *id_out when asked for (NULL to skip): the issue's own id, its
+ * frontmatter `id` else the one in its file name, whatever case or zeros
+ * `id` was typed with.
+ */
+int gs_issue__resolve(char **path_out, char **id_out, git_oid *blob_out, git_repository *repo,
 		      const gs_issue__ent *ents, size_t n, const char *issues_dir, const char *id);
 
 int gs_issue__next_id(int64_t *out, const gs_issue__ent *ents, size_t n);

@@ -83,6 +83,11 @@ struct gs_txn {
 	size_t nents;
 	git_oid new_dir_oid;
 	gs_odb_stage *stage; /* the update's objects, made durable together */
+	/* ids resolved this attempt, as typed and the issue's own (see commit_message) */
+	struct resolved_id {
+		char *typed, *own;
+	} *ids;
+	size_t nids;
 };
 
 /* ---------------------------------------------------------------------- */
@@ -115,7 +120,51 @@ void gs_txn_set_message(gs_txn *t, const char *message)
 
 int gs_txn_resolve(char **path, gs_txn *t, const char *id)
 {
-	return gs_issue__resolve(path, NULL, t->git, t->ents, t->nents, gs_repo_issues_dir(t->repo), id);
+	struct resolved_id *v;
+	char *own = NULL, *typed = NULL;
+	int error = gs_issue__resolve(path, &own, NULL, t->git, t->ents, t->nents,
+				      gs_repo_issues_dir(t->repo), id);
+
+	if (error < 0 || !strcmp(own, id)) {
+		free(own);
+		return error;
+	}
+	v = realloc(t->ids, (t->nids + 1) * sizeof(*v));
+	if (!v || !(typed = strdup(id))) {
+		if (v)
+			t->ids = v;
+		free(own);
+		free(*path);
+		*path = NULL;
+		gs_error_set("out of memory");
+		return GS_ERROR;
+	}
+	t->ids = v;
+	v[t->nids].typed = typed;
+	v[t->nids++].own = own;
+	return 0;
+}
+
+/*
+ * The message to commit: "stats(<id>): ..." names the issue by its own id
+ * (SPEC §5), not as it was typed ("back-007" for BACK-7), so that
+ * `git log --grep 'stats(BACK-7)'` finds every commit of the issue.
+ */
+static const char *commit_message(gs_buf *buf, gs_txn *t, const char *message)
+{
+	const char *id = message + 6, *end;
+
+	if (strncmp(message, "stats(", 6) || !(end = strstr(id, "): ")))
+		return message;
+	for (size_t i = 0; i < t->nids; i++)
+		if (strlen(t->ids[i].typed) == (size_t)(end - id) &&
+		    !memcmp(t->ids[i].typed, id, (size_t)(end - id))) {
+			gs_buf_clear(buf);
+			if (gs_buf_printf(buf, "stats(%s%s", t->ids[i].own, end) < 0)
+				return message;
+			return buf->ptr;
+		}
+	return message;
 }
 
 int gs_txn_list(gs_issue_list *out, gs_txn *t, unsigned int flags)
@@ -152,6 +201,13 @@ static void txn_reset(gs_txn *t)
 	t->dir_own = NULL;
 	t->dir_ptr = NULL;
 	t->dir_size = 0;
+	for (size_t i = 0; i < t->nids; i++) {
+		free(t->ids[i].typed);
+		free(t->ids[i].own);
+	}
+	free(t->ids);
+	t->ids = NULL;
+	t->nids = 0;
 }
 
 /* A path we may write: inside the issues directory, no traversal. */
@@ -1581,6 +1637,7 @@ static int attempt_once(gs_store_result *out, gs_txn *t, const char *ref, int is
 	struct local_plan *plans = NULL;
 	git_index *idx = NULL;
 	gs_buf old_blob = GS_BUF_INIT, raw_bytes = GS_BUF_INIT, index_tail = GS_BUF_INIT;
+	gs_buf own_message = GS_BUF_INIT;
 	gs_rawindex rix;
 	struct staged sg;
 	git_oid commit;
@@ -1601,7 +1658,7 @@ static int attempt_once(gs_store_result *out, gs_txn *t, const char *ref, int is
 	error = fn(t, payload);
 	if (error < 0)
 		goto done;
-	message = t->message ? t->message : "";
+	message = commit_message(&own_message, t, t->message ? t->message : "");
 	error = gs_store_signature(&a, &c, t->repo);
 	if (error < 0)
 		goto done;
@@ -1754,6 +1811,7 @@ done:
 	gs_rawindex__dispose(&rix);
 	gs_buf_dispose(&raw_bytes);
 	gs_buf_dispose(&index_tail);
+	gs_buf_dispose(&own_message);
 	git_signature_free(a);
 	git_signature_free(c);
 	gs_buf_dispose(&old_blob);

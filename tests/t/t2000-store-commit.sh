@@ -142,4 +142,14 @@ test_expect_success 'managed counters only take integers; blocks are refused' '
 	 git stats set 1 run_count=4 && git show HEAD:issues/1-fix-the-login-page.md | grep "^run_count: 4$")
 '
 
+test_expect_success 'commit messages name the issue by its own id, however it was typed' '
+	(cd repo &&
+	 git stats set back-0222 typed=1 && git stats set 001 typed=2 &&
+	 git stats record back-222 --cost 0.5 --run-id typed-run >/dev/null &&
+	 git log -3 --format=%s >log &&
+	 printf "%s\n" "stats(BACK-222): record run typed-run" "stats(1): set typed" \
+		"stats(BACK-222): set typed" >expect &&
+	 test_cmp expect log)
+'
+
 test_done

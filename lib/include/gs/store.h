@@ -103,7 +103,11 @@ const git_oid *gs_txn_base(gs_txn *t);
 /* Which attempt this is, from 1. */
 unsigned int gs_txn_attempt(gs_txn *t);
 
-/* Resolve an issue id at the snapshot (gs_issue_resolve); free() *path. */
+/*
+ * Resolve an issue id at the snapshot (gs_issue_resolve); free() *path.
+ * A commit message "stats(<id>): ..." with `id` as typed here is committed
+ * with the issue's own id instead ("stats(BACK-7): ..." for "back-007").
+ */
 int gs_txn_resolve(char **path, gs_txn *t, const char *id);
 
 /*
