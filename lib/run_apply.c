@@ -369,8 +369,10 @@ int gs_run_apply_many(gs_buf *out, int *skipped, const char *doc, size_t len, co
 		int64_t old_last = total.last_run_at_ms;
 		int set_last = delta.last_run_at_ms >= old_last;
 
-		if ((error = add_totals(&total, &delta)) < 0)
+		if ((error = add_totals(&total, &delta)) < 0) {
+			gs_error_prefix("cannot record in '%s'", path);
 			goto done;
+		}
 		if (delta.unknown_cost_runs)
 			cost_known = 0;
 		total.last_model = delta.last_model;
