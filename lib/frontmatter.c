@@ -781,6 +781,17 @@ int gs_fm_get_raw(const char **data, size_t *len, const gs_fm *fm, const char *k
 	return 0;
 }
 
+int gs_fm_get_entry(const char **data, size_t *len, const gs_fm *fm, const char *key)
+{
+	const gs_fm__entry *e = gs_fm__find(fm, key);
+
+	if (!e)
+		return not_found(fm, key);
+	*data = fm->doc.ptr + e->line_off;
+	*len = e->end_off - e->line_off;
+	return 0;
+}
+
 static int scalar_of(const gs_fm__entry **out, const gs_fm *fm, const char *key)
 {
 	const gs_fm__entry *e = gs_fm__find(fm, key);
@@ -1561,6 +1572,60 @@ int gs_fm_remove(gs_fm *fm, const char *key)
 	}
 	adopt(fm, &tmp);
 	return 0;
+}
+
+int gs_fm_set_entry(gs_fm *fm, const char *key, const char *text, size_t len)
+{
+	const gs_fm__entry *e = gs_fm__find(fm, key), *got;
+	const char *eol = eol_of(fm);
+	gs_buf nd = GS_BUF_INIT, t = GS_BUF_INIT;
+	size_t at, i;
+	gs_fm tmp;
+	int error;
+
+	if ((error = check_key(fm, key)) < 0)
+		return error;
+	if (fm->dialect == GS_FM_NONE || fm->root_flow) {
+		gs_error_set("cannot write the entry of key '%s' into '%s': no block frontmatter", key, fm->name);
+		return GS_EUSAGE;
+	}
+	/* The other version's line ends become this file's. */
+	for (i = 0; i < len; i++) {
+		if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')
+			continue;
+		if (text[i] == '\n' ? gs_buf_puts(&t, eol) < 0 : gs_buf_putc(&t, text[i]) < 0)
+			goto oom;
+	}
+	if (t.size && t.ptr[t.size - 1] != '\n' && gs_buf_puts(&t, eol) < 0)
+		goto oom;
+	at = e ? e->line_off : fm->content_end;
+	if (gs_buf_set(&nd, fm->doc.ptr, fm->doc.size) < 0 ||
+	    gs_buf_splice(&nd, at, e ? e->end_off - e->line_off : 0, t.ptr, t.size) < 0)
+		goto oom;
+	if ((error = reparse(&tmp, fm, &nd)) < 0) {
+		discard(&tmp);
+		goto out;
+	}
+	/* The text must be exactly one entry, of this key, touching nothing else. */
+	got = gs_fm__find(&tmp, key);
+	if (!got || got->line_off != at || got->end_off != at + t.size || !others_kept(fm, &tmp, key) ||
+	    tmp.n != fm->n + !e) {
+		discard(&tmp);
+		gs_error_set("cannot write the entry of key '%s' into '%s': it is not one entry of that key",
+			     key, fm->name);
+		error = GS_EUSAGE;
+		goto out;
+	}
+	adopt(fm, &tmp);
+	error = 0;
+	goto out;
+oom:
+	gs_error_set("out of memory");
+	error = GS_ERROR;
+out:
+	gs_buf_dispose(&nd);
+	gs_buf_dispose(&t);
+	return error;
 }
 
 int gs_fm_body_append(gs_fm *fm, const char *text, size_t len)

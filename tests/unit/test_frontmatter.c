@@ -37,7 +37,9 @@ enum op {
 	APPEND,    /* body_append(val) */
 	PARSE_ERR, /* parse fails with err, message contains msg */
 	MANAGED,   /* gs_fm_check_managed gives err + msg */
-	SPAN       /* the frontmatter span, as "off,len" */
+	SPAN,      /* the frontmatter span, as "off,len" */
+	GET_ENTRY, /* get_entry(key) == want */
+	SET_ENTRY  /* set_entry(key, val) */
 };
 
 struct fm_case {
@@ -211,6 +213,23 @@ static const struct fm_case cases[] = {
 	  FM "a=1\nc=3\n---\n" },
 	{ "removing the last key=value key keeps the dialect", REMOVE, FM "a=1\n---\n", "a", NULL, FM FM },
 	{ "an empty key=value value is allowed", GET, FM "a=\n---\n", "a", NULL, "" },
+
+	/* --- whole entries (the merge driver's) ---------------------------------- */
+	{ "an entry is the key's lines, comment and nested lines included", GET_ENTRY,
+	  FM "a: 1 # c\nb:\n  - x\n  - y\n# next\nc: 3\n---\n", "b", NULL, "b:\n  - x\n  - y\n" },
+	{ "a key=value entry is its line", GET_ENTRY, FM "a=1\nb=2\n---\n", "a", NULL, "a=1\n" },
+	{ "an entry replaces the key's lines with its bytes", SET_ENTRY, FM "a: 1\nb: 2\nc: 3\n---\n", "b",
+	  "b: 'two'   # from B\n", FM "a: 1\nb: 'two'   # from B\nc: 3\n---\n" },
+	{ "a new entry is appended with the file's line ends", SET_ENTRY, FMX "a: 1\r\n---\r\n", "z",
+	  "z:\n  - 1\n", FMX "a: 1\r\nz:\r\n  - 1\r\n---\r\n" },
+	{ "a key=value entry is replaced", SET_ENTRY, FM "a=1\nb=2\n---\n", "b", "b=x y\n",
+	  FM "a=1\nb=x y\n---\n" },
+	{ "an entry holding two keys is refused", SET_ENTRY, FM "a: 1\nb: 2\n---\n", "b", "b: 1\nc: 2\n",
+	  NULL, GS_EUSAGE, "not one entry" },
+	{ "an entry of another key is refused", SET_ENTRY, FM "a: 1\nb: 2\n---\n", "b", "x: 1\n", NULL,
+	  GS_EUSAGE, "not one entry" },
+	{ "an entry indented unlike the file's keys is refused", SET_ENTRY, FM "a: 1\nb: 2\n---\n", "b",
+	  "  b: 3\n", NULL, GS_EPARSE, NULL },
 
 	/* --- blocks ----------------------------------------------------------- */
 	{ "a block is appended under a new key", SET_BLOCK, FM "a: 1\n---\n", "agents",
@@ -424,6 +443,11 @@ static void run_case(void **state)
 		assert_string_equal(buf, c->want);
 		break;
 	}
+	case GET_ENTRY:
+		assert_int_equal(gs_fm_get_entry(&p, &n, fm, c->key), 0);
+		assert_int_equal(n, strlen(c->want));
+		assert_memory_equal(p, c->want, n);
+		break;
 	case BODY:
 		gs_fm_body(&p, &n, fm);
 		assert_int_equal(n, strlen(c->want));
@@ -450,6 +474,7 @@ static void run_case(void **state)
 		case SET_BLOCK: rc = gs_fm_set_block(fm, c->key, c->val); break;
 		case REMOVE: rc = gs_fm_remove(fm, c->key); break;
 		case APPEND: rc = gs_fm_body_append(fm, c->val, strlen(c->val)); break;
+		case SET_ENTRY: rc = gs_fm_set_entry(fm, c->key, c->val, strlen(c->val)); break;
 		default: fail_msg("unknown op");
 		}
 		if (c->err) {

@@ -155,6 +155,23 @@ int gs_fm_check_managed(const gs_fm *fm);
  */
 int gs_fm_get_block(char **out, const gs_fm *fm, const char *key);
 
+/*
+ * A key's whole entry, as the three-way merge moves it between versions:
+ * from the start of the key's line to past the line break ending its
+ * value, comments on those lines included (borrowed). GS_ENOTFOUND when
+ * absent.
+ */
+int gs_fm_get_entry(const char **data, size_t *len, const gs_fm *fm, const char *key);
+
+/*
+ * Replace `key`'s entry with `text`, an entry as gs_fm_get_entry gives it
+ * (from another version of the file), or append it as the last lines of
+ * the frontmatter. Line ends become the file's. The text must read back
+ * as exactly one entry of `key` (else GS_EUSAGE or GS_EPARSE). A document
+ * without frontmatter, or a flow-style one, gives GS_EUSAGE.
+ */
+int gs_fm_set_entry(gs_fm *fm, const char *key, const char *text, size_t len);
+
 #ifdef __cplusplus
 }
 #endif
