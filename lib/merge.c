@@ -5,11 +5,12 @@
  * record a run both rewrite `run_count` and both append a block at the end
  * of `## Run stats`, which is a conflict for a text merge although nothing
  * conflicts. So the parts git-stats owns are merged by meaning (counters
- * add up, runs and attempts are sets) and only what the user owns goes
- * through git_merge_file. To keep the user's layout, the merged managed
- * values are first written into all three versions, making those lines
- * identical everywhere; the run blocks are taken out of all three and put
- * back, as a union, after the text merge.
+ * add up, runs and attempts are sets), the user's keys key by key, and only
+ * the rest (the body text) goes through git_merge_file. To keep the user's
+ * layout, the merged managed values and the resolved user keys are first
+ * written into all three versions, making those lines identical everywhere;
+ * the run blocks are taken out of all three and put back, as a union, after
+ * the text merge.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "gs/merge.h"
@@ -673,12 +674,9 @@ static int set_managed(gs_fm *fm, const managed *k)
 }
 
 /*
- * Give a version the merged managed values. Keys the base has are set in
- * place (so their lines read the same in all three versions). Keys new
- * since the base are taken out and appended in one fixed order to both
- * sides: two clones that added them in different orders (one recorded a
- * run first, the other started an attempt first) then insert the same
- * lines at the same place, which the text merge takes once.
+ * Give a version the merged managed values the base has, in place (so
+ * their lines read the same in all three versions), and take out the ones
+ * new since the base: append_keys puts them back.
  */
 static int apply_keys(side *s, const side *base, const merged_keys *m)
 {
@@ -687,35 +685,213 @@ static int apply_keys(side *s, const side *base, const merged_keys *m)
 	int rc;
 
 	for (i = 0; i < n; i++) {
-		int in_side = gs_fm_has(s->fm, keys[i].key), in_base = gs_fm_has(base->fm, keys[i].key);
-
-		if (!in_side)
+		if (!gs_fm_has(s->fm, keys[i].key))
 			continue;
-		if (in_base)
+		if (gs_fm_has(base->fm, keys[i].key))
 			rc = set_managed(s->fm, &keys[i]);
 		else
 			rc = gs_fm_remove(s->fm, keys[i].key);
 		if (rc < 0)
 			return rc;
 	}
-	if (s == base)
-		return 0;
+	return 0;
+}
+
+/*
+ * Append the managed keys new since the base in one fixed order to a side:
+ * two clones that added them in different orders (one recorded a run
+ * first, the other started an attempt first) then insert the same lines
+ * at the same place, which the text merge takes once.
+ */
+static int append_keys(side *s, const side *base, const merged_keys *m)
+{
+	managed keys[NCOUNTERS + 4];
+	size_t n = managed_keys(keys, m), i;
+	int rc;
+
 	for (i = 0; i < n; i++)
 		if (keys[i].value && !gs_fm_has(base->fm, keys[i].key) && (rc = set_managed(s->fm, &keys[i])) < 0)
 			return rc;
 	return 0;
 }
 
-/* The version as text for git_merge_file: merged keys in, run blocks out. */
-static int reduced_text(gs_buf *out, side *s, const side *base, const merged_keys *m)
+/* --- user keys -------------------------------------------------------------- */
+
+static int is_managed(const char *key)
+{
+	static const char *const others[] = { "last_model", "last_run_at", "agents", "resume_attempts" };
+	size_t k;
+
+	for (k = 0; k < NCOUNTERS; k++)
+		if (!strcmp(key, counters[k].key))
+			return 1;
+	for (k = 0; k < sizeof(others) / sizeof(others[0]); k++)
+		if (!strcmp(key, others[k]))
+			return 1;
+	return 0;
+}
+
+/* A key's entry in one version; p is NULL when the version lacks the key. */
+typedef struct {
+	const char *p;
+	size_t n;
+} entry;
+
+static entry entry_of(const gs_fm *fm, const char *key)
+{
+	entry e = { NULL, 0 };
+
+	if (gs_fm_has(fm, key) && gs_fm_get_entry(&e.p, &e.n, fm, key) < 0)
+		e.p = NULL;
+	return e;
+}
+
+/* Both absent, or the same bytes up to CRLF against LF. */
+static int same_entry(entry a, entry b)
+{
+	size_t i = 0, j = 0;
+
+	if (!a.p || !b.p)
+		return !a.p && !b.p;
+	while (i < a.n && j < b.n) {
+		if (a.p[i] == '\r' && i + 1 < a.n && a.p[i + 1] == '\n')
+			i++;
+		if (b.p[j] == '\r' && j + 1 < b.n && b.p[j + 1] == '\n')
+			j++;
+		if (a.p[i++] != b.p[j++])
+			return 0;
+	}
+	return i == a.n && j == b.n;
+}
+
+/* Make `key` read as `want` in fm (absent: removed), when it does not already. */
+static int put_entry(gs_fm *fm, const char *key, entry want)
+{
+	if (same_entry(entry_of(fm, key), want))
+		return 0;
+	if (!want.p)
+		return gs_fm_remove(fm, key);
+	return gs_fm_set_entry(fm, key, want.p, want.n);
+}
+
+/* Every user key of the three versions once: base's, then ours' new, then theirs' new, in file order. */
+static int user_keys(const char ***out, size_t *n, const gs_fm *b, const gs_fm *o, const gs_fm *t)
+{
+	const gs_fm *v[3] = { b, o, t };
+	size_t i, k, cap = gs_fm_key_count(b) + gs_fm_key_count(o) + gs_fm_key_count(t);
+	const char **keys = calloc(cap ? cap : 1, sizeof(*keys));
+
+	*out = keys;
+	*n = 0;
+	if (!keys) {
+		gs_error_set("out of memory");
+		return GS_ERROR;
+	}
+	for (i = 0; i < 3; i++) {
+		for (k = 0; k < gs_fm_key_count(v[i]); k++) {
+			const char *key = gs_fm_key_at(v[i], k);
+
+			if (!is_managed(key) && (i == 0 || (!gs_fm_has(b, key) && (i == 1 || !gs_fm_has(o, key)))))
+				keys[(*n)++] = key;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Merge the user's keys key by key into the three versions, so that the
+ * text merge finds them identical everywhere except where both sides
+ * changed a key differently: those lines it leaves as a conflict. A line
+ * merge of the whole frontmatter would instead conflict on two different
+ * keys on adjacent lines, and on two new keys (`set` appends both at the
+ * same place). A resolved key is written with the bytes of the side that
+ * changed it; keys new since the base are taken out and appended in one
+ * order to all three (ours' new ones, then theirs'). Edits go to copies:
+ * when one is refused (say, the sides indent their keys differently), the
+ * versions stay as they were and the line merge decides, as it did before.
+ */
+static int merge_user_keys(side *sb, side *so, side *st)
+{
+	side *sides[3] = { sb, so, st };
+	gs_fm *copy[3] = { NULL, NULL, NULL };
+	const char **keys = NULL;
+	size_t nkeys = 0, i, v;
+	int error = GS_ERROR, rc = 0;
+
+	for (v = 0; v < 3; v++)
+		if (gs_fm_dialect_of(sides[v]->fm) != gs_fm_dialect_of(sb->fm) ||
+		    gs_fm_dialect_of(sides[v]->fm) == GS_FM_NONE)
+			return 0;
+	if (user_keys(&keys, &nkeys, sb->fm, so->fm, st->fm) < 0)
+		goto done;
+	for (v = 0; v < 3; v++) {
+		const char *doc;
+		size_t len;
+
+		gs_fm_bytes(&doc, &len, sides[v]->fm);
+		if ((rc = gs_fm_parse(&copy[v], doc, len, gs_fm_name(sides[v]->fm))) < 0)
+			goto refused;
+	}
+	/* Keys the base has keep their place; new ones go out, to be appended below. */
+	for (i = 0; i < nkeys; i++) {
+		entry b = entry_of(sb->fm, keys[i]), o = entry_of(so->fm, keys[i]), t = entry_of(st->fm, keys[i]);
+		entry want = same_entry(o, t) || same_entry(t, b) ? o : t, none = { NULL, 0 };
+
+		if (!b.p) {
+			want = none;
+		} else if (!same_entry(o, t) && !same_entry(o, b) && !same_entry(t, b)) {
+			continue; /* changed both ways: a real conflict */
+		}
+		for (v = 0; v < 3; v++)
+			if ((rc = put_entry(copy[v], keys[i], want)) < 0)
+				goto refused;
+	}
+	/* New keys: first the resolved ones, in all three; then each side's own of a conflicting one. */
+	for (i = 0; i < nkeys; i++) {
+		entry o = entry_of(so->fm, keys[i]), t = entry_of(st->fm, keys[i]);
+
+		if (gs_fm_has(sb->fm, keys[i]) || (o.p && t.p && !same_entry(o, t)))
+			continue;
+		for (v = 0; v < 3; v++)
+			if ((rc = put_entry(copy[v], keys[i], o.p ? o : t)) < 0)
+				goto refused;
+	}
+	for (i = 0; i < nkeys; i++) {
+		entry o = entry_of(so->fm, keys[i]), t = entry_of(st->fm, keys[i]);
+
+		if (gs_fm_has(sb->fm, keys[i]) || !o.p || !t.p || same_entry(o, t))
+			continue;
+		if ((rc = put_entry(copy[1], keys[i], o)) < 0 || (rc = put_entry(copy[2], keys[i], t)) < 0)
+			goto refused;
+	}
+	for (v = 0; v < 3; v++) {
+		gs_fm_free(sides[v]->fm);
+		sides[v]->fm = copy[v];
+		copy[v] = NULL;
+	}
+	error = 0;
+	goto done;
+refused:
+	if (rc == GS_EUSAGE || rc == GS_EPARSE) {
+		gs_error_clear();
+		error = 0;
+	} else {
+		error = rc;
+	}
+done:
+	for (v = 0; v < 3; v++)
+		gs_fm_free(copy[v]);
+	free(keys);
+	return error;
+}
+
+/* The version as text for git_merge_file: run blocks out. */
+static int reduced_text(gs_buf *out, const side *s)
 {
 	const char *doc, *body;
 	size_t dlen, blen, pos, i;
-	int rc;
 
 	gs_buf_clear(out);
-	if ((rc = apply_keys(s, base, m)) < 0)
-		return rc;
 	gs_fm_bytes(&doc, &dlen, s->fm);
 	gs_fm_body(&body, &blen, s->fm);
 	if (gs_buf_put(out, doc, dlen - blen) < 0)
@@ -891,8 +1067,12 @@ int gs_merge_issue(gs_buf *out, gs_merge_info *info, const char *base, size_t ba
 		info->runs++;
 	}
 
-	if ((rc = reduced_text(&rb, &sb, &sb, &m)) < 0 || (rc = reduced_text(&ro, &so, &sb, &m)) < 0 ||
-	    (rc = reduced_text(&rt, &st, &sb, &m)) < 0) {
+	/* Merged managed values in place, user keys merged, new managed keys appended. */
+	if ((rc = apply_keys(&sb, &sb, &m)) < 0 || (rc = apply_keys(&so, &sb, &m)) < 0 ||
+	    (rc = apply_keys(&st, &sb, &m)) < 0 || (rc = merge_user_keys(&sb, &so, &st)) < 0 ||
+	    (rc = append_keys(&so, &sb, &m)) < 0 || (rc = append_keys(&st, &sb, &m)) < 0 ||
+	    (rc = reduced_text(&rb, &sb)) < 0 || (rc = reduced_text(&ro, &so)) < 0 ||
+	    (rc = reduced_text(&rt, &st)) < 0) {
 		error = rc;
 		goto done;
 	}

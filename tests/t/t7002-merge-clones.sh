@@ -127,4 +127,41 @@ test_expect_success 'attempts made in both clones are all kept' '
 	 test "$(fm 2 run_count)" = 26 && git stats verify >/dev/null)
 '
 
+test_expect_success 'user keys merge key by key: different keys on adjacent lines' '
+	git init -q --bare keys.git &&
+	git clone -q keys.git kseed 2>/dev/null &&
+	(cd kseed && git commit -q --allow-empty -m init && git stats new "Shared" >/dev/null &&
+	 git push -q origin main) &&
+	git clone -q keys.git k1 && git clone -q keys.git k2 &&
+	(cd k1 && git stats install >/dev/null) && (cd k2 && git stats install >/dev/null) &&
+	(cd k1 && git stats set 1 state=closed >/dev/null && git push -q origin main) &&
+	(cd k2 && git stats set 1 title=Renamed >/dev/null &&
+	 git pull -q --no-edit origin main 2>err && test ! -s err &&
+	 test "$(fm 1 state)" = closed && test "$(fm 1 title)" = Renamed &&
+	 ! grep "^<<<<<<<\|^>>>>>>>" issues/1-*.md && git push -q origin main)
+'
+
+test_expect_success 'user keys merge key by key: a new key on each side' '
+	(cd k1 && git pull -q --no-edit origin main && git stats set 1 priority=high >/dev/null &&
+	 git push -q origin main) &&
+	(cd k2 && git stats set 1 owner=bob >/dev/null &&
+	 git pull -q --no-edit origin main 2>err && test ! -s err &&
+	 test "$(fm 1 priority)" = high && test "$(fm 1 owner)" = bob &&
+	 sed -n "/^owner: /,/^---$/p" issues/1-*.md >tail &&
+	 printf "owner: bob\npriority: high\n---\n" >expect && test_cmp expect tail &&
+	 git push -q origin main)
+'
+
+test_expect_success 'user keys merge key by key: one key set both ways is a conflict' '
+	(cd k1 && git pull -q --no-edit origin main && git stats set 1 owner=alice >/dev/null &&
+	 git stats set 1 state=open >/dev/null && git push -q origin main) &&
+	(cd k2 && git stats set 1 owner=carol >/dev/null &&
+	 test_must_fail git pull -q --no-edit origin main >out 2>&1 &&
+	 git ls-files -u >unmerged && grep "issues/1-" unmerged && f=$(ls issues/1-*.md) &&
+	 sed -n "/^<<<<<<< /,/^>>>>>>> /p" "$f" >conflict &&
+	 grep -v "^<<<<<<< \|^=======$\|^>>>>>>> " conflict >lines &&
+	 printf "owner: carol\nowner: alice\n" >expect && test_cmp expect lines &&
+	 grep "^state: open$" "$f")
+'
+
 test_done

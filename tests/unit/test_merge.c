@@ -698,6 +698,140 @@ static void test_merge_keys_added_in_different_orders_do_not_conflict(void **sta
 	gs_merge_info_dispose(&info);
 }
 
+/* --- user keys, merged key by key ---------------------------------------------- */
+
+/* Merge three literal versions; the result must be `want`, `conflict` as given. */
+static void merge_keys(const char *base, const char *ours, const char *theirs, const char *want, int conflict)
+{
+	gs_buf b = GS_BUF_INIT, o = GS_BUF_INIT, t = GS_BUF_INIT, out = GS_BUF_INIT;
+	gs_merge_info info;
+
+	gs_merge_info_init(&info);
+	gs_buf_puts(&b, base);
+	gs_buf_puts(&o, ours);
+	gs_buf_puts(&t, theirs);
+	merge(&out, &info, &b, &o, &t);
+	assert_false(info.plain);
+	assert_int_equal(info.conflict, conflict);
+	assert_string_equal(out.ptr, want);
+	gs_buf_dispose(&b);
+	gs_buf_dispose(&o);
+	gs_buf_dispose(&t);
+	gs_buf_dispose(&out);
+	gs_merge_info_dispose(&info);
+}
+
+static void test_merge_different_keys_on_adjacent_lines(void **state)
+{
+	(void)state;
+	merge_keys(base_doc,
+		   "---\ntitle: Fix the parser\nstatus: closed\npriority: low\n---\n\nThe parser drops comments.\n",
+		   "---\ntitle: Renamed\nstatus: open\npriority: low\n---\n\nThe parser drops comments.\n",
+		   "---\ntitle: Renamed\nstatus: closed\npriority: low\n---\n\nThe parser drops comments.\n", 0);
+	/* Theirs' entry travels with its bytes: quotes, comment, a block value. */
+	merge_keys(base_doc,
+		   "---\ntitle: Fix the parser\nstatus: closed\npriority: low\n---\n\nThe parser drops comments.\n",
+		   "---\ntitle: 'Renamed'   # by B\nstatus: open\npriority:\n  - low\n  - later\n---\n\n"
+		   "The parser drops comments.\n",
+		   "---\ntitle: 'Renamed'   # by B\nstatus: closed\npriority:\n  - low\n  - later\n---\n\n"
+		   "The parser drops comments.\n", 0);
+}
+
+static void test_merge_keys_added_on_both_sides(void **state)
+{
+	(void)state;
+	merge_keys(base_doc,
+		   "---\ntitle: Fix the parser\nstatus: open\npriority: low\nowner: alice\nseverity: 2\n---\n\n"
+		   "The parser drops comments.\n",
+		   "---\ntitle: Fix the parser\nstatus: open\npriority: low\nlabels: [yaml]\n---\n\n"
+		   "The parser drops comments.\n",
+		   "---\ntitle: Fix the parser\nstatus: open\npriority: low\nowner: alice\nseverity: 2\n"
+		   "labels: [yaml]\n---\n\nThe parser drops comments.\n", 0);
+	/* The same key added with the same value is taken once. */
+	merge_keys(base_doc,
+		   "---\ntitle: Fix the parser\nstatus: open\npriority: low\nowner: bob\n---\n\n"
+		   "The parser drops comments.\n",
+		   "---\ntitle: Fix the parser\nstatus: open\npriority: low\nowner: bob\n---\n\n"
+		   "The parser drops comments.\n",
+		   "---\ntitle: Fix the parser\nstatus: open\npriority: low\nowner: bob\n---\n\n"
+		   "The parser drops comments.\n", 0);
+}
+
+static void test_merge_key_deleted_on_one_side(void **state)
+{
+	(void)state;
+	merge_keys(base_doc,
+		   "---\ntitle: Fix the parser\npriority: low\n---\n\nThe parser drops comments.\n",
+		   "---\ntitle: Fix the parser\nstatus: open\npriority: high\n---\n\nThe parser drops comments.\n",
+		   "---\ntitle: Fix the parser\npriority: high\n---\n\nThe parser drops comments.\n", 0);
+	/* Deleted on one side and changed on the other: a conflict. */
+	merge_keys(base_doc,
+		   "---\ntitle: Fix the parser\npriority: low\n---\n\nThe parser drops comments.\n",
+		   "---\ntitle: Fix the parser\nstatus: closed\npriority: low\n---\n\nThe parser drops comments.\n",
+		   "---\ntitle: Fix the parser\n<<<<<<< ours\n=======\nstatus: closed\n>>>>>>> theirs\n"
+		   "priority: low\n---\n\nThe parser drops comments.\n", 1);
+}
+
+static void test_merge_same_key_changed_the_same_way(void **state)
+{
+	(void)state;
+	merge_keys(base_doc,
+		   "---\ntitle: Fix the parser\nstatus: closed\npriority: high\n---\n\nThe parser drops comments.\n",
+		   "---\ntitle: Fix the parser\nstatus: closed\npriority: low\n---\n\nThe parser drops comments.\n",
+		   "---\ntitle: Fix the parser\nstatus: closed\npriority: high\n---\n\nThe parser drops comments.\n", 0);
+}
+
+static void test_merge_same_key_changed_differently_is_a_conflict(void **state)
+{
+	(void)state;
+	/* Only that key's lines are in conflict; theirs' priority next to it still merges. */
+	merge_keys(base_doc,
+		   "---\ntitle: Fix the parser\nstatus: closed\npriority: low\n---\n\nThe parser drops comments.\n",
+		   "---\ntitle: Fix the parser\nstatus: wontfix\npriority: high\n---\n\nThe parser drops comments.\n",
+		   "---\ntitle: Fix the parser\n<<<<<<< ours\nstatus: closed\n=======\nstatus: wontfix\n"
+		   ">>>>>>> theirs\npriority: high\n---\n\nThe parser drops comments.\n", 1);
+	/* A key both sides added with different values; a key only theirs added still comes. */
+	merge_keys(base_doc,
+		   "---\ntitle: Fix the parser\nstatus: open\npriority: low\nowner: alice\n---\n\n"
+		   "The parser drops comments.\n",
+		   "---\ntitle: Fix the parser\nstatus: open\npriority: low\nseverity: 2\nowner: bob\n---\n\n"
+		   "The parser drops comments.\n",
+		   "---\ntitle: Fix the parser\nstatus: open\npriority: low\nseverity: 2\n<<<<<<< ours\n"
+		   "owner: alice\n=======\nowner: bob\n>>>>>>> theirs\n---\n\nThe parser drops comments.\n", 1);
+}
+
+static void test_merge_user_keys_in_a_crlf_file(void **state)
+{
+	(void)state;
+	merge_keys("---\r\ntitle: CRLF issue\r\nstatus: open\r\n---\r\n\r\nBody.\r\n",
+		   "---\r\ntitle: CRLF issue\r\nstatus: closed\r\n---\r\n\r\nBody.\r\n",
+		   "---\r\ntitle: Renamed\r\nstatus: open\r\nowner: bob\r\n---\r\n\r\nBody.\r\n",
+		   "---\r\ntitle: Renamed\r\nstatus: closed\r\nowner: bob\r\n---\r\n\r\nBody.\r\n", 0);
+}
+
+static void test_merge_user_keys_in_key_value_files(void **state)
+{
+	(void)state;
+	merge_keys("---\ntitle=Barf issue\nstate=open\n---\n\nBody.\n",
+		   "---\ntitle=Barf issue\nstate=closed\nowner=alice\n---\n\nBody.\n",
+		   "---\ntitle=Renamed\nstate=open\nlabels=yaml\n---\n\nBody.\n",
+		   "---\ntitle=Renamed\nstate=closed\nowner=alice\nlabels=yaml\n---\n\nBody.\n", 0);
+}
+
+static void test_merge_body_edits_on_both_sides_merge_line_wise(void **state)
+{
+	static const char base[] = "---\ntitle: T\nstatus: open\n---\n\nFirst line.\n\nMiddle.\n\nLast line.\n";
+
+	(void)state;
+	merge_keys(base, "---\ntitle: T\nstatus: closed\n---\n\nFirst line, edited.\n\nMiddle.\n\nLast line.\n",
+		   "---\ntitle: U\nstatus: open\n---\n\nFirst line.\n\nMiddle.\n\nLast line, edited.\n",
+		   "---\ntitle: U\nstatus: closed\n---\n\nFirst line, edited.\n\nMiddle.\n\nLast line, edited.\n", 0);
+	merge_keys(base, "---\ntitle: T\nstatus: closed\n---\n\nFirst line.\n\nOurs.\n\nLast line.\n",
+		   "---\ntitle: U\nstatus: open\n---\n\nFirst line.\n\nTheirs.\n\nLast line.\n",
+		   "---\ntitle: U\nstatus: closed\n---\n\nFirst line.\n\n<<<<<<< ours\nOurs.\n=======\nTheirs.\n"
+		   ">>>>>>> theirs\n\nLast line.\n", 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -719,6 +853,14 @@ int main(void)
 		cmocka_unit_test(test_merge_file_added_on_both_sides),
 		cmocka_unit_test(test_merge_user_text_after_the_runs_stays_after_them),
 		cmocka_unit_test(test_merge_keys_added_in_different_orders_do_not_conflict),
+		cmocka_unit_test(test_merge_different_keys_on_adjacent_lines),
+		cmocka_unit_test(test_merge_keys_added_on_both_sides),
+		cmocka_unit_test(test_merge_key_deleted_on_one_side),
+		cmocka_unit_test(test_merge_same_key_changed_the_same_way),
+		cmocka_unit_test(test_merge_same_key_changed_differently_is_a_conflict),
+		cmocka_unit_test(test_merge_user_keys_in_a_crlf_file),
+		cmocka_unit_test(test_merge_user_keys_in_key_value_files),
+		cmocka_unit_test(test_merge_body_edits_on_both_sides_merge_line_wise),
 	};
 	int rc;
 
