@@ -588,7 +588,7 @@ int cmd_record(int argc, char **argv)
 	gs_store_result res;
 	int *status = NULL, price_later = 0, rc, error;
 	char **paths = NULL, **spool_files = NULL;
-	gs_buf data = GS_BUF_INIT, msg = GS_BUF_INIT;
+	gs_buf data = GS_BUF_INIT, msg = GS_BUF_INIT, spool_note = GS_BUF_INIT;
 
 	if (cli_wants_help(argc, argv))
 		return cli_help(usage);
@@ -658,13 +658,10 @@ int cmd_record(int argc, char **argv)
 		gs_spool_result sr;
 		if (gs_spool_count(&queued, repo) == 0 && queued) {
 			if (gs_spool_flush(&sr, repo, pricing) < 0)
-				fprintf(stderr, "git-stats: warning: cannot flush the spool: %s\n",
-					gs_error_last());
+				gs_buf_printf(&spool_note, "cannot flush the spool: %s", gs_error_last());
 			else if (sr.failed)
-				fprintf(stderr,
-					"git-stats: warning: %zu spooled record%s could not be applied; "
-					"see 'git stats flush'\n",
-					sr.failed, sr.failed == 1 ? "" : "s");
+				gs_buf_printf(&spool_note, "%zu spooled record%s could not be applied",
+					      sr.failed, sr.failed == 1 ? "" : "s");
 			gs_spool_result_dispose(&sr);
 		}
 	}
@@ -698,8 +695,11 @@ int cmd_record(int argc, char **argv)
 			spool_files[i] = gs_buf_detach(&path);
 			spooled++;
 		}
-		fprintf(stderr, "git-stats: warning: %s; spooled %zu run%s for 'git stats flush'\n",
-			msg.ptr, spooled, spooled == 1 ? "" : "s");
+		/* one warning (SPEC §3), the spool's trouble included */
+		fprintf(stderr, "git-stats: warning: %s; spooled %zu run%s for 'git stats flush'%s%s%s\n",
+			msg.ptr, spooled, spooled == 1 ? "" : "s", spool_note.size ? " (also: " : "",
+			spool_note.ptr, spool_note.size ? ")" : "");
+		gs_buf_clear(&spool_note);
 		if (o.format_json)
 			print_json_result(runs, n, status, NULL, NULL, msg.ptr, spool_files);
 		rc = CLI_OK;
@@ -711,6 +711,9 @@ int cmd_record(int argc, char **argv)
 		print_text_result(runs, n, status, paths, &res);
 	rc = CLI_OK;
 out:
+	if (spool_note.size && rc == CLI_OK) /* an error stays one line; flush tells again */
+		fprintf(stderr, "git-stats: warning: %s; see 'git stats flush'\n", spool_note.ptr);
+	gs_buf_dispose(&spool_note);
 	gs_run_record_paths_free(paths, n);
 	gs_run_record_paths_free(spool_files, n);
 	gs_run_free_array(runs, n);

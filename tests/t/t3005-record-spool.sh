@@ -101,7 +101,11 @@ test_expect_success 'an unknown issue is spooled with --best-effort and stays sp
 	test_expect_code 1 git stats flush >out 2>err &&
 	grep "orphan-1.json" err &&
 	grep "1 left in the spool" out &&
-	test -f .git/stats/spool/orphan-1.json
+	test -f .git/stats/spool/orphan-1.json &&
+	git stats record 78 --input-tokens 1 --run-id orphan-2 --best-effort 2>err &&
+	test_line_count = 1 err &&
+	grep "^git-stats: warning: issue .78. not found.*; spooled 1 run .* (also: 1 spooled record could not be applied)$" err &&
+	rm .git/stats/spool/orphan-2.json
 '
 
 test_expect_success 'the spool is replayed to the ref it was recorded for' '
