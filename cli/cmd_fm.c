@@ -130,11 +130,13 @@ static int fm_edit(const char *path, const char *key, const char *value, int raw
 {
 	gs_buf orig = GS_BUF_INIT;
 	gs_fm *fm = NULL;
-	int error;
+	int error, was_valid;
 
 	if ((error = gs_file_read(&orig, path, GS_FM_MAX_SIZE)) < 0 ||
 	    (error = gs_fm_parse(&fm, orig.ptr, orig.size, path)) < 0)
 		goto done;
+	was_valid = gs_fm_check_managed(fm) == 0;
+	gs_error_clear();
 	if (unset)
 		error = gs_fm_remove(fm, key);
 	else if (raw)
@@ -143,6 +145,15 @@ static int fm_edit(const char *path, const char *key, const char *value, int raw
 		error = gs_fm_set_str(fm, key, value);
 	if (error < 0)
 		goto done;
+	/*
+	 * The managed keys (SPEC §2) stay what git-stats can read: no counter
+	 * past 2^63-1 or below 0. A file already broken may still be edited,
+	 * to mend it.
+	 */
+	if (was_valid && (error = gs_fm_check_managed(fm)) < 0) {
+		gs_error_prefix("cannot set '%s'", key);
+		goto done;
+	}
 	error = save(fm, path, orig.ptr, orig.size);
 done:
 	gs_fm_free(fm);

@@ -202,4 +202,16 @@ test_expect_success 'a negative number is a value, not an option' '
 	test_cmp expect out
 '
 
+test_expect_success 'managed counters only take what fm check accepts' '
+	printf -- "---\nrun_count: 1\n---\nbody\n" >m.md &&
+	cp m.md m.orig &&
+	for v in 99999999999999999999 -4 abc; do
+		test_expect_code 1 git stats fm set m.md run_count $v 2>err || exit 1
+		test_line_count = 1 err && grep "run_count" err || exit 1
+	done &&
+	test_expect_code 1 git stats fm set --raw m.md total_cost_usd "[1]" 2>err &&
+	test_cmp m.orig m.md &&
+	git stats fm set m.md run_count 2 && git stats fm check m.md
+'
+
 test_done
