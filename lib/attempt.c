@@ -810,6 +810,7 @@ void gs_agents_totals(gs_attempt_totals *out, const gs_agents *a)
 			continue;
 		out->agent_count++;
 		out->duration_ms += g->final_duration_ms;
+		out->unknown_cost += g->unknown_cost;
 		cost += g->total_cost_usd;
 	}
 	out->cost_usd = money(cost);
@@ -892,6 +893,7 @@ int gs_phases_compute(gs_phases *out, const gs_agents *a, gs_phase_lookup_fn loo
 			continue;
 		ph->agent_count++;
 		ph->duration_ms += g->final_duration_ms;
+		ph->unknown_cost += g->unknown_cost;
 		ph->cost_usd = money(ph->cost_usd + g->total_cost_usd);
 	}
 	for (j = 0; j < out->n; j++) {

@@ -201,11 +201,13 @@ int gs_attempt_report_json(cJSON *obj, gs_repo *r, const gs_fm *fm, const char *
 		cJSON_AddNumberToObject(o, "duration_percentage", phases.phases[i].duration_percentage);
 		cJSON_AddNumberToObject(o, "cost_usd", phases.phases[i].cost_usd);
 		cJSON_AddNumberToObject(o, "agent_count", (double)phases.phases[i].agent_count);
+		cJSON_AddNumberToObject(o, "unknown_cost_attempts", (double)phases.phases[i].unknown_cost);
 		cJSON_AddItemToArray(arr, o);
 	}
 	cJSON_AddNumberToObject(obj, "attempts_total_duration_ms", (double)tot.duration_ms);
 	cJSON_AddNumberToObject(obj, "attempts_total_cost_usd", tot.cost_usd);
 	cJSON_AddNumberToObject(obj, "attempts_successful_agents", (double)tot.agent_count);
+	cJSON_AddNumberToObject(obj, "attempts_unknown_cost_attempts", (double)tot.unknown_cost);
 	if (!(arr = cJSON_AddArrayToObject(obj, "resume_attempts")))
 		goto oom;
 	for (i = 0; i < resumes.n; i++) {
@@ -266,7 +268,8 @@ int gs_attempt_report_text(gs_buf *out, gs_repo *r, const gs_fm *fm, const char 
 
 	if (agents.n) {
 		if (gs_buf_printf(out, "\nAgents: %zu of %zu succeeded, ", tot.agent_count, tot.agents_total) < 0 ||
-		    gs_report_fmt_usd(out, tot.cost_usd) < 0 || gs_buf_puts(out, " over ") < 0 ||
+		    gs_report_fmt_usd(out, tot.cost_usd) < 0 ||
+		    (tot.unknown_cost && gs_buf_puts(out, " + ?") < 0) || gs_buf_puts(out, " over ") < 0 ||
 		    gs_report_fmt_duration(out, tot.duration_ms) < 0 ||
 		    gs_buf_puts(out, " (successful agents only)\n") < 0)
 			goto done;
@@ -354,7 +357,8 @@ int gs_attempt_report_text(gs_buf *out, gs_repo *r, const gs_fm *fm, const char 
 			if (gs_report_table_row(t) < 0 || gs_report_table_cell(t, p->name) < 0 ||
 			    gs_report_table_cellf(t, "%zu", p->agent_count) < 0 ||
 			    gs_report_table_cell_duration(t, p->duration_ms) < 0 ||
-			    gs_report_table_cellf(t, "%.1f%%", p->duration_percentage) < 0 || cell_usd(t, p->cost_usd, 0) < 0)
+			    gs_report_table_cellf(t, "%.1f%%", p->duration_percentage) < 0 ||
+			    cell_usd(t, p->cost_usd, p->unknown_cost) < 0)
 				goto done;
 		}
 		if (gs_report_table_render(out, t, color) < 0)

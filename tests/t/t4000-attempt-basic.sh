@@ -124,6 +124,20 @@ test_expect_success 'a start over a running attempt closes it as abandoned' '
 	grep "^      success: false$" ../v
 '
 
+test_expect_success 'an attempt of unknown cost marks every total it is in' '
+	cd repo &&
+	GIT_STATS_NOW=2026-03-15T15:00:00Z git stats attempt start 12 --agent scan &&
+	GIT_STATS_NOW=2026-03-15T15:01:00Z git stats attempt start 12 --agent scan &&
+	GIT_STATS_NOW=2026-03-15T15:02:00Z git stats attempt end 12 --agent scan --success --cost 2 &&
+	git stats show 12 >../show &&
+	grep "^Agents: .* + ? over " ../show &&
+	grep "^scan .* + ? " ../show &&
+	sed -n "/^Phases/,/^\$/p" ../show | grep "^unassigned .* + ?$" &&
+	git stats show 12 --json >../json &&
+	grep "\"attempts_unknown_cost_attempts\":1" ../json &&
+	grep "\"phases\":\[{\"name\":\"unassigned\",.*\"unknown_cost_attempts\":1}\]" ../json
+'
+
 test_expect_success 'an end without a start is refused, nothing changed' '
 	cd repo &&
 	snapshot ../before &&

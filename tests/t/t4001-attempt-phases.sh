@@ -29,7 +29,7 @@ test_expect_success 'setup: two agents in two phases, one that never succeeds' '
 test_expect_success 'show --json: phase durations, costs, percentages, issue totals' '
 	cd repo &&
 	git stats show 5 --json >../out &&
-	grep -F "\"phases\":[{\"name\":\"recon\",\"duration_ms\":3000,\"duration_percentage\":75,\"cost_usd\":6,\"agent_count\":1},{\"name\":\"reporting\",\"duration_ms\":1000,\"duration_percentage\":25,\"cost_usd\":4,\"agent_count\":1},{\"name\":\"unassigned\",\"duration_ms\":0,\"duration_percentage\":0,\"cost_usd\":0,\"agent_count\":0}]" ../out &&
+	grep -F "\"phases\":[{\"name\":\"recon\",\"duration_ms\":3000,\"duration_percentage\":75,\"cost_usd\":6,\"agent_count\":1,\"unknown_cost_attempts\":0},{\"name\":\"reporting\",\"duration_ms\":1000,\"duration_percentage\":25,\"cost_usd\":4,\"agent_count\":1,\"unknown_cost_attempts\":0},{\"name\":\"unassigned\",\"duration_ms\":0,\"duration_percentage\":0,\"cost_usd\":0,\"agent_count\":0,\"unknown_cost_attempts\":0}]" ../out &&
 	grep -F "\"attempts_total_duration_ms\":4000,\"attempts_total_cost_usd\":10,\"attempts_successful_agents\":2" ../out &&
 	grep -F "\"recon\":{\"name\":\"recon\",\"phase\":\"recon\",\"status\":\"success\",\"started_at\":null,\"final_duration_ms\":3000,\"total_cost_usd\":6," ../out &&
 	grep -F "\"exploit\":{\"name\":\"exploit\",\"phase\":\"unassigned\",\"status\":\"failed\",\"started_at\":null,\"final_duration_ms\":0,\"total_cost_usd\":5," ../out &&
@@ -40,7 +40,7 @@ test_expect_success 'phases follow the config at show time' '
 	cd repo &&
 	git config stats.phase.report recon &&
 	git stats show 5 --json >../out &&
-	grep -F "\"phases\":[{\"name\":\"recon\",\"duration_ms\":4000,\"duration_percentage\":100,\"cost_usd\":10,\"agent_count\":2}" ../out &&
+	grep -F "\"phases\":[{\"name\":\"recon\",\"duration_ms\":4000,\"duration_percentage\":100,\"cost_usd\":10,\"agent_count\":2,\"unknown_cost_attempts\":0}" ../out &&
 	git config stats.phase.report reporting
 '
 

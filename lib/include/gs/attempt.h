@@ -145,7 +145,8 @@ int gs_agents_end(gs_agents *a, const char *name, const gs_attempt_end_opts *opt
 /* Issue-level totals: successful agents only (SPEC §4). */
 typedef struct {
 	int64_t duration_ms;
-	double cost_usd;
+	double cost_usd;         /* of the attempts whose cost is known */
+	size_t unknown_cost;     /* their attempts whose cost is unknown */
 	size_t agent_count;      /* successful agents */
 	size_t agents_total;     /* all agents */
 } gs_attempt_totals;
@@ -158,6 +159,7 @@ typedef struct {
 	int64_t duration_ms;
 	double duration_percentage; /* share of the issue's total duration, 0..100 */
 	double cost_usd;
+	size_t unknown_cost;        /* attempts of its agents with an unknown cost */
 	size_t agent_count;         /* successful agents in the phase */
 } gs_phase;
 
