@@ -199,10 +199,8 @@ static int sub_log(int argc, char **argv)
 			rc = cli_fail(GS_ERROR);
 			goto done;
 		}
-		data = cJSON_ParseWithLength(text.ptr, text.size);
-		if (!data) {
-			rc = cli_usage_error(NULL, "--data: not valid JSON near '%.20s'",
-					     cJSON_GetErrorPtr() ? cJSON_GetErrorPtr() : "");
+		if (gs_json_parse(&data, NULL, text.ptr, text.size) < 0) {
+			rc = cli_usage_error(NULL, "--data: %s", gs_error_last());
 			goto done;
 		}
 		if (!cJSON_IsObject(data)) {

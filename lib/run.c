@@ -499,12 +499,16 @@ static int json_str(char **out, const cJSON *o, const char *key)
 
 int gs_run_parse_json(gs_run *run, const char *json, size_t len, size_t line)
 {
-	cJSON *o = cJSON_ParseWithLength(json, len), *models, *m;
+	cJSON *o = NULL, *models, *m;
 	const cJSON *v;
 	int error = GS_EPARSE;
 	double d;
 
 	gs_run_init(run);
+	if (gs_json_parse(&o, NULL, json, len) < 0) {
+		gs_error_prefix("malformed run block at line %zu", line);
+		goto done;
+	}
 	if (!cJSON_IsObject(o)) {
 		gs_error_set("malformed run block at line %zu: the comment is not a JSON object", line);
 		goto done;

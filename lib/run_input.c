@@ -336,18 +336,8 @@ int gs_run_from_json(gs_run *run, const char *text, size_t len, const char *name
 	ctx c = { name, first_line ? first_line : 1, first_line != 0 };
 	int error;
 
-	o = cJSON_ParseWithLengthOpts(text, len, &end, 0);
-	if (!o) {
+	if (gs_json_parse(&o, &end, text, len) < 0) {
 		error_position(text, end ? end : text + len, &c);
-		return GS_EPARSE;
-	}
-	/* Trailing garbage after the object is malformed too. */
-	while (end && end < text + len && (*end == ' ' || *end == '\t' || *end == '\r' ||
-					   *end == '\n'))
-		end++;
-	if (end && end < text + len && *end) {
-		cJSON_Delete(o);
-		error_position(text, end, &c);
 		return GS_EPARSE;
 	}
 	if (!cJSON_IsObject(o)) {

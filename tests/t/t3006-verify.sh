@@ -73,6 +73,16 @@ test_expect_success 'a malformed run block is an error naming file and line' '
 	grep "1 could not be checked" out
 '
 
+test_expect_success 'a run block with text after its JSON object is malformed too' '
+	cd repo &&
+	printf "<!-- git-stats:run {\"run_id\":\"d\"} {\"run_id\":\"e\"} -->\n" >>issues/2.md &&
+	line=$(grep -n "run_id\":\"d" issues/2.md | cut -d: -f1) &&
+	git commit -q -am "two objects in one block" &&
+	test_expect_code 1 git stats verify 2 >out 2>err &&
+	grep "issues/2.md.*malformed run block at line $line: unexpected text after the JSON value" err &&
+	grep "1 could not be checked" out
+'
+
 test_expect_success 'verify of an unknown issue fails' '
 	cd repo &&
 	test_expect_code 1 git stats verify 99 2>err &&

@@ -78,6 +78,24 @@ test_expect_success 'data that is not a JSON object is rejected; nothing appende
 	test_cmp before $S/$id/events.jsonl
 '
 
+test_expect_success 'data with anything after the one JSON object is rejected; nothing appended' '
+	id=$(cat id) &&
+	(cd repo && test_expect_code 2 git stats session log $id llm.request \
+		--data "{\"prompt\":\"a\"} trailing garbage" 2>../err) &&
+	test_line_count = 1 err &&
+	grep "^git-stats: --data: unexpected text after the JSON value: .trailing garbage.$" err &&
+	printf "{\"prompt\":\"a\"}\n{\"prompt\":\"b\"}\n" >two &&
+	(cd repo && test_expect_code 2 git stats session log $id llm.request --data - \
+		<../two 2>../err) &&
+	test_line_count = 1 err &&
+	grep "^git-stats: --data: unexpected text after the JSON value: .{\"prompt\":\"b\"}.$" err &&
+	test_cmp before $S/$id/events.jsonl &&
+	printf "  {\"prompt\":\"a\"} \r\n\n" >spaced &&
+	(cd repo && git stats session log $id llm.request --data - <../spaced) &&
+	tail -n 1 $S/$id/events.jsonl | grep "\"data\":{\"prompt\":\"a\"}}$" &&
+	cp before $S/$id/events.jsonl
+'
+
 test_expect_success 'a corrupt metadata file is a clear error; logging loses nothing' '
 	id=$(cat id) &&
 	(cd repo && git stats session show $id >/dev/null) &&

@@ -129,6 +129,17 @@ void gs_file_names_free(char **names, size_t count);
  */
 int gs_file_mkdir_p(const char *path, unsigned int mode);
 
+/*
+ * Parse `len` bytes of `text` as exactly one JSON value. Whitespace may
+ * surround it; anything else after it (a second value, garbage) is
+ * GS_EPARSE, where cJSON alone would quietly ignore the rest. On error
+ * the message says what is wrong without naming the input (callers
+ * prefix it) and `*err_at`, when asked for, points at the offending byte
+ * of `text`. `*out` belongs to the caller (cJSON_Delete).
+ */
+struct cJSON;
+int gs_json_parse(struct cJSON **out, const char **err_at, const char *text, size_t len);
+
 #ifdef __cplusplus
 }
 #endif
