@@ -817,7 +817,7 @@ static int session_exists(gs_buf *path, const char *sessions_dir, const char *id
 	return 0;
 }
 
-static int read_log(const char *path, off_t start, off_t *out_end, unsigned mask,
+static int read_log(const char *path, const char *id, off_t start, off_t *out_end, unsigned mask,
 		    gs_session_event_cb cb, void *payload, gs_session_warn_cb warn, void *wpayload);
 
 /* A fresh metadata object keeping what only metadata knows: the options
@@ -889,8 +889,8 @@ static int meta_refresh(cJSON **out, const char *sessions_dir, const char *id)
 	end = off;
 	if (off < size) {
 		ctx.meta = meta;
-		if ((error = read_log(path.ptr, off, &end, GS_SESSION_EV_ALL, rebuild_cb, &ctx, NULL,
-				      NULL)) < 0)
+		if ((error = read_log(path.ptr, id, off, &end, GS_SESSION_EV_ALL, rebuild_cb, &ctx,
+				      NULL, NULL)) < 0)
 			goto done;
 		error = GS_ERROR;
 	}
@@ -1148,6 +1148,7 @@ done:
 
 struct reader {
 	const char *path;
+	const char *id;   /* the session whose log this is */
 	unsigned mask;
 	gs_session_event_cb cb;
 	void *payload;
@@ -1194,9 +1195,9 @@ static int digits_at(int64_t *out, const char **p, const char *end)
  * object is parsed only when the type is wanted. -1 when the line has
  * another shape (then the slow path parses it whole).
  */
-static int fast_split(int64_t *seq, const char **type, size_t *type_len, const char **ts,
-		      size_t *ts_len, const char **data, size_t *data_len, const char *line,
-		      size_t len)
+static int fast_split(const char **sid, int64_t *seq, const char **type, size_t *type_len,
+		      const char **ts, size_t *ts_len, const char **data, size_t *data_len,
+		      const char *line, size_t len)
 {
 	static const char p1[] = "{\"session_id\":\"";
 	static const char p2[] = "\",\"seq\":";
@@ -1207,6 +1208,7 @@ static int fast_split(int64_t *seq, const char **type, size_t *type_len, const c
 
 	if (len < 100 || line[len - 1] != '}' || memcmp(p, p1, sizeof(p1) - 1))
 		return -1;
+	*sid = p + sizeof(p1) - 1; /* GS_SESSION_ID_BUFSZ - 1 bytes */
 	p += sizeof(p1) - 1 + (GS_SESSION_ID_BUFSZ - 1);
 	if (end - p < (ptrdiff_t)sizeof(p2) || memcmp(p, p2, sizeof(p2) - 1))
 		return -1;
@@ -1250,10 +1252,43 @@ static int type_from(const char *s, size_t n)
 	return -1;
 }
 
+/*
+ * Skip a line whose data fails the checks `session log` makes: the log is
+ * plain text anyone can edit, and a field of the wrong type would
+ * otherwise be read as 0 and counted.
+ */
+static int data_invalid(struct reader *r, int t, const cJSON *data)
+{
+	if (validate((gs_session_event_type)t, data) == 0)
+		return 0;
+	warn_line(r, gs_error_last());
+	gs_error_clear();
+	return 1;
+}
+
+/* Skip a line that belongs to another session (copied or misplaced). */
+static int other_session(struct reader *r, const char *sid, size_t sid_len)
+{
+	gs_buf why = GS_BUF_INIT;
+
+	if (!r->id || (strlen(r->id) == sid_len && !memcmp(r->id, sid, sid_len)))
+		return 0;
+	if (gs_buf_printf(&why, "field 'session_id' is '%.*s', another session's",
+			  (int)(sid_len < 64 ? sid_len : 64), sid) == 0)
+		warn_line(r, why.ptr);
+	gs_buf_dispose(&why);
+	return 1;
+}
+
+/*
+ * Decode one line and hand it to the callback. A line that is not a
+ * complete event of this session with well-typed data is skipped with a
+ * warning naming the file, line and (when it is one) the field.
+ */
 static int process_line(struct reader *r, const char *line, size_t len)
 {
 	gs_session_event ev;
-	const char *type, *ts, *data;
+	const char *sid, *type, *ts, *data;
 	size_t type_len, ts_len, data_len;
 	char tsbuf[GS_TIME_BUFSZ];
 	cJSON *whole = NULL, *dobj = NULL;
@@ -1264,7 +1299,10 @@ static int process_line(struct reader *r, const char *line, size_t len)
 	if (!len)
 		return 0;
 	memset(&ev, 0, sizeof(ev));
-	if (fast_split(&ev.seq, &type, &type_len, &ts, &ts_len, &data, &data_len, line, len) == 0) {
+	if (fast_split(&sid, &ev.seq, &type, &type_len, &ts, &ts_len, &data, &data_len, line,
+		       len) == 0) {
+		if (other_session(r, sid, GS_SESSION_ID_BUFSZ - 1))
+			return 0;
 		if ((t = type_from(type, type_len)) < 0) {
 			warn_line(r, "unknown event type");
 			return 0;
@@ -1277,27 +1315,34 @@ static int process_line(struct reader *r, const char *line, size_t len)
 			warn_line(r, "bad timestamp");
 			return 0;
 		}
-		{
-			const char *parse_end = NULL;
-
-			dobj = cJSON_ParseWithLengthOpts(data, data_len, &parse_end, 0);
-			if (!cJSON_IsObject(dobj) || parse_end != data + data_len) {
-				cJSON_Delete(dobj);
-				warn_line(r, "not a complete JSON event (torn line?)");
-				return 0;
-			}
+		if (gs_json_parse(&dobj, NULL, data, data_len) < 0 || !cJSON_IsObject(dobj)) {
+			gs_error_clear();
+			cJSON_Delete(dobj);
+			warn_line(r, "not a complete JSON event (torn line?)");
+			return 0;
 		}
 	} else {
-		const cJSON *s, *ty, *tsv;
+		const cJSON *s, *ty, *tsv, *sidv;
 
-		whole = cJSON_ParseWithLength(line, len);
+		if (gs_json_parse(&whole, NULL, line, len) < 0)
+			gs_error_clear();
 		s = cJSON_GetObjectItemCaseSensitive(whole, "seq");
 		ty = cJSON_GetObjectItemCaseSensitive(whole, "type");
 		tsv = cJSON_GetObjectItemCaseSensitive(whole, "ts");
+		sidv = cJSON_GetObjectItemCaseSensitive(whole, "session_id");
 		if (!cJSON_IsObject(whole) || !cJSON_IsNumber(s) || !cJSON_IsString(ty) ||
 		    !cJSON_IsString(tsv)) {
 			cJSON_Delete(whole);
 			warn_line(r, "not a complete JSON event (torn line?)");
+			return 0;
+		}
+		if (!cJSON_IsString(sidv)) {
+			cJSON_Delete(whole);
+			warn_line(r, "field 'session_id' must be a string (this session's id)");
+			return 0;
+		}
+		if (other_session(r, sidv->valuestring, strlen(sidv->valuestring))) {
+			cJSON_Delete(whole);
 			return 0;
 		}
 		if ((t = gs_session_event_type_parse(ty->valuestring)) < 0) {
@@ -1325,6 +1370,10 @@ static int process_line(struct reader *r, const char *line, size_t len)
 			return 0;
 		}
 	}
+	if (data_invalid(r, t, dobj)) {
+		cJSON_Delete(dobj);
+		return 0;
+	}
 	ev.type = (gs_session_event_type)t;
 	ev.data = dobj;
 	ev.line = line;
@@ -1340,7 +1389,7 @@ static int process_line(struct reader *r, const char *line, size_t len)
  * (may be NULL) receives the offset just past the last complete line: an
  * unfinished last line is not consumed. A missing file reads as empty.
  */
-static int read_log(const char *path, off_t start, off_t *out_end, unsigned mask,
+static int read_log(const char *path, const char *id, off_t start, off_t *out_end, unsigned mask,
 		    gs_session_event_cb cb, void *payload, gs_session_warn_cb warn, void *wpayload)
 {
 	gs_buf buf = GS_BUF_INIT;
@@ -1352,6 +1401,7 @@ static int read_log(const char *path, off_t start, off_t *out_end, unsigned mask
 	if (out_end)
 		*out_end = start;
 	r.path = path;
+	r.id = id;
 	r.mask = mask;
 	r.cb = cb;
 	r.payload = payload;
@@ -1434,7 +1484,7 @@ int gs_session_read(const char *sessions_dir, const char *id, unsigned type_mask
 		goto done;
 	if ((error = session_path(&path, sessions_dir, id, "events.jsonl")) < 0)
 		goto done;
-	error = read_log(path.ptr, 0, NULL, type_mask, cb, payload, warn, wpayload);
+	error = read_log(path.ptr, id, 0, NULL, type_mask, cb, payload, warn, wpayload);
 done:
 	gs_buf_dispose(&path);
 	return error;
