@@ -16,6 +16,7 @@
 #include "gs/run.h"
 #include "gs/spool.h"
 #include "gs/store.h"
+#include "repo_internal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -383,6 +384,7 @@ static int alias_is_ours(const char *v)
 int gs_hooks_issues_dir(gs_buf *out, git_repository *repo)
 {
 	int rc = config_get(out, repo, "stats.issuesDir");
+	char *clean;
 
 	if (rc == GS_ENOTFOUND || (rc == 0 && out->size == 0)) {
 		gs_buf_clear(out);
@@ -390,9 +392,15 @@ int gs_hooks_issues_dir(gs_buf *out, git_repository *repo)
 	}
 	if (rc < 0)
 		return rc;
-	while (out->size > 1 && out->ptr[out->size - 1] == '/')
-		gs_buf_truncate(out, out->size - 1);
-	return 0;
+	/* The directory every other command uses, or the error they give. */
+	if (!(clean = gs_repo__clean_issues_dir(out->ptr))) {
+		gs_error_set("stats.issuesDir: '%s' is not a directory inside the repository",
+			     out->ptr);
+		return GS_EUSAGE;
+	}
+	rc = gs_buf_set(out, clean, strlen(clean));
+	free(clean);
+	return rc;
 }
 
 /* --- the hooks directory ---------------------------------------------------- */
@@ -557,7 +565,12 @@ static int hook_path(gs_buf *out, const char *dir, const char *hook, const char 
 	return gs_buf_printf(out, "%s/%s%s", dir, hook, suffix);
 }
 
-static int install_hook(gs_buf *log, const char *dir, const gs_hooks_env *env, const char *hook)
+/*
+ * Install `hook` into `dir`. With `dry` set, only make the checks that
+ * could refuse it and write nothing (`log` is then not touched).
+ */
+static int install_hook(gs_buf *log, const char *dir, const gs_hooks_env *env, const char *hook,
+			int dry)
 {
 	gs_buf path = GS_BUF_INIT, orig = GS_BUF_INIT, cur = GS_BUF_INIT, want = GS_BUF_INIT,
 	       blk = GS_BUF_INIT;
@@ -585,6 +598,10 @@ static int install_hook(gs_buf *log, const char *dir, const gs_hooks_env *env, c
 				     orig.ptr, hook);
 			goto done;
 		}
+		if (dry) {
+			error = 0;
+			goto done;
+		}
 		if (gs_file_write_atomic(path.ptr, want.ptr, want.size, 0777) < 0)
 			goto done;
 		error = gs_buf_printf(log, "%s: installed '%s'\n", hook, path.ptr);
@@ -602,7 +619,11 @@ static int install_hook(gs_buf *log, const char *dir, const gs_hooks_env *env, c
 			if (wrapped && render_wrapper(&want, env, hook) < 0)
 				goto done;
 			if (cur.size == want.size && !memcmp(cur.ptr, want.ptr, want.size)) {
-				error = gs_buf_printf(log, "%s: unchanged\n", hook);
+				error = dry ? 0 : gs_buf_printf(log, "%s: unchanged\n", hook);
+				goto done;
+			}
+			if (dry) {
+				error = 0;
 				goto done;
 			}
 			if (gs_file_write_atomic(path.ptr, want.ptr, want.size, 0777) < 0)
@@ -613,7 +634,11 @@ static int install_hook(gs_buf *log, const char *dir, const gs_hooks_env *env, c
 		if (find_block(&coff, &clen, cur.ptr, cur.size) == 0) {
 			/* Our block inside the user's hook. */
 			if (clen == blk.size && !memcmp(cur.ptr + coff, blk.ptr, blk.size)) {
-				error = gs_buf_printf(log, "%s: unchanged\n", hook);
+				error = dry ? 0 : gs_buf_printf(log, "%s: unchanged\n", hook);
+				goto done;
+			}
+			if (dry) {
+				error = 0;
 				goto done;
 			}
 			if (gs_buf_splice(&cur, coff, clen, blk.ptr, blk.size) < 0 ||
@@ -627,6 +652,10 @@ static int install_hook(gs_buf *log, const char *dir, const gs_hooks_env *env, c
 	/* A hook of the user's: chain it, never overwrite it. */
 	if (path_exists(orig.ptr)) {
 		gs_error_set("cannot chain hook '%s': '%s' already exists", path.ptr, orig.ptr);
+		goto done;
+	}
+	if (dry) {
+		error = 0;
 		goto done;
 	}
 	if (S_ISREG(st.st_mode) && access(path.ptr, X_OK) == 0 && is_shell_hook(cur.ptr, cur.size)) {
@@ -710,6 +739,15 @@ done:
 
 /* --- attributes ------------------------------------------------------------------ */
 
+/*
+ * The attribute line for the issues directory's .md files. A gitattributes
+ * pattern ends at the first blank (git has no escaped blank there), so a
+ * space is written as [[:space:]]; `*?[\` are wildcards and get a
+ * backslash, as do a leading `!` (a negative pattern, which git ignores),
+ * `#` (a comment) and `"` (a C-quoted pattern). A control character (a
+ * line break would end the line) is refused with GS_EUSAGE, though
+ * gs_hooks_issues_dir() already refuses it.
+ */
 static int attr_line(gs_buf *out, git_repository *repo)
 {
 	gs_buf dir = GS_BUF_INIT;
@@ -717,17 +755,33 @@ static int attr_line(gs_buf *out, git_repository *repo)
 	size_t i;
 
 	gs_buf_clear(out);
-	if (gs_hooks_issues_dir(&dir, repo) < 0)
+	if ((error = gs_hooks_issues_dir(&dir, repo)) < 0)
 		goto done;
+	error = GS_ERROR;
 	for (i = 0; i < dir.size; i++) {
-		if (dir.ptr[i] == ' ' || dir.ptr[i] == '\t' || dir.ptr[i] == '\n' || dir.ptr[i] == '\r') {
-			gs_error_set("stats.issuesDir '%s': a directory with white space cannot be named in gitattributes",
-				     dir.ptr);
+		char c = dir.ptr[i];
+		int rc;
+
+		if ((unsigned char)c < 0x20 || c == 0x7f) {
+			gs_error_set("stats.issuesDir: a directory name with a control character "
+				     "cannot be named in gitattributes");
+			error = GS_EUSAGE;
 			goto done;
 		}
+		if (c == ' ')
+			rc = gs_buf_puts(out, "[[:space:]]");
+		else if (c == '*' || c == '?' || c == '[' || c == '\\' ||
+			 (i == 0 && (c == '!' || c == '#' || c == '"')))
+			rc = gs_buf_putc(out, '\\') < 0 ? -1 : gs_buf_putc(out, c);
+		else
+			rc = gs_buf_putc(out, c);
+		if (rc < 0)
+			goto done;
 	}
-	error = gs_buf_printf(out, "%s/*.md merge=%s", dir.ptr, GS_HOOKS_MERGE_NAME);
+	error = gs_buf_printf(out, "/*.md merge=%s", GS_HOOKS_MERGE_NAME);
 done:
+	if (error < 0)
+		gs_buf_clear(out);
 	gs_buf_dispose(&dir);
 	return error;
 }
@@ -764,22 +818,29 @@ static int has_line(const char *p, size_t size, const char *line)
 	return 0;
 }
 
-static int install_attr(gs_buf *log, git_repository *repo, int shared)
+/* Add the attribute line; `dry` as for install_hook(). */
+static int install_attr(gs_buf *log, git_repository *repo, int shared, int dry)
 {
 	gs_buf path = GS_BUF_INIT, dir = GS_BUF_INIT, cur = GS_BUF_INIT, line = GS_BUF_INIT;
 	int error = GS_ERROR, rc;
 
-	if ((rc = attr_file(&path, repo, shared)) < 0) {
+	if ((rc = attr_file(&path, repo, shared)) < 0 || (rc = attr_line(&line, repo)) < 0) {
 		error = rc;
 		goto done;
 	}
-	if (attr_line(&line, repo) < 0)
-		goto done;
 	rc = gs_file_read(&cur, path.ptr, HOOK_MAX_SIZE);
-	if (rc < 0 && rc != GS_ENOTFOUND)
+	if (rc < 0 && rc != GS_ENOTFOUND) {
+		error = rc;
 		goto done;
+	}
 	if (has_line(cur.ptr, cur.size, line.ptr)) {
-		error = gs_buf_printf(log, "attribute '%s' in '%s': unchanged\n", line.ptr, path.ptr);
+		error = dry ? 0
+			    : gs_buf_printf(log, "attribute '%s' in '%s': unchanged\n", line.ptr,
+					    path.ptr);
+		goto done;
+	}
+	if (dry) {
+		error = 0;
 		goto done;
 	}
 	if (cur.size && cur.ptr[cur.size - 1] != '\n' && gs_buf_putc(&cur, '\n') < 0)
@@ -819,7 +880,11 @@ static int uninstall_attr(gs_buf *log, git_repository *repo, int shared)
 		error = 0; /* no work tree: nothing was written there */
 		goto done;
 	}
-	if (attr_line(&line, repo) < 0)
+	/* An issuesDir install refuses now had no line written for it; the
+	 * comment above our line still finds one of an earlier install. */
+	if ((rc = attr_line(&line, repo)) == GS_EUSAGE)
+		gs_error_clear();
+	else if (rc < 0)
 		goto done;
 	rc = gs_file_read(&cur, path.ptr, HOOK_MAX_SIZE);
 	if (rc == GS_ENOTFOUND) {
@@ -848,7 +913,7 @@ static int uninstall_attr(gs_buf *log, git_repository *repo, int shared)
 			removed++;
 			continue;
 		}
-		if (ll == line.size && !memcmp(cur.ptr + i, line.ptr, ll)) {
+		if (line.size && ll == line.size && !memcmp(cur.ptr + i, line.ptr, ll)) {
 			if (gs_buf_splice(&cur, i, e - i, NULL, 0) < 0)
 				goto done;
 			removed++;
@@ -891,20 +956,36 @@ static int driver_command(gs_buf *out, const gs_hooks_env *env)
 int gs_hooks_install(gs_buf *log, git_repository *repo, const gs_hooks_env *env, unsigned flags)
 {
 	gs_buf dir = GS_BUF_INIT, val = GS_BUF_INIT;
+	git_config *local = NULL; /* opened only to see that it can be */
+	int shared = (flags & GS_HOOKS_SHARED) != 0;
 	size_t i;
 	int error = GS_ERROR, rc;
 
-	if (gs_hooks_dir(&dir, repo) < 0 || gs_file_mkdir_p(dir.ptr, 0777) < 0)
+	/* Everything that can refuse is checked before anything is written:
+	 * a refusal halfway would leave a half install (hooks and a driver
+	 * without their attribute). */
+	if (gs_hooks_dir(&dir, repo) < 0 || local_config(&local, repo) < 0)
+		goto done;
+	git_config_free(local);
+	if ((rc = install_attr(NULL, repo, shared, 1)) < 0) {
+		error = rc;
+		goto done;
+	}
+	for (i = 0; i < GS_HOOKS_COUNT; i++)
+		if (install_hook(NULL, dir.ptr, env, hook_names[i], 1) < 0)
+			goto done;
+
+	if (gs_file_mkdir_p(dir.ptr, 0777) < 0)
 		goto done;
 	for (i = 0; i < GS_HOOKS_COUNT; i++)
-		if (install_hook(log, dir.ptr, env, hook_names[i]) < 0)
+		if (install_hook(log, dir.ptr, env, hook_names[i], 0) < 0)
 			goto done;
 	if (config_ensure(log, repo, "merge." GS_HOOKS_MERGE_NAME ".name",
 			  "git-stats issue files (counters add up, runs and attempts union)") < 0 ||
 	    driver_command(&val, env) < 0 ||
 	    config_ensure(log, repo, "merge." GS_HOOKS_MERGE_NAME ".driver", val.ptr) < 0)
 		goto done;
-	if ((rc = install_attr(log, repo, (flags & GS_HOOKS_SHARED) != 0)) < 0) {
+	if ((rc = install_attr(log, repo, shared, 0)) < 0) {
 		error = rc;
 		goto done;
 	}

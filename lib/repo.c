@@ -4,6 +4,7 @@
  */
 #include "gs/repo.h"
 #include "odb_stage.h"
+#include "repo_internal.h"
 
 #include <git2.h>
 #include <stdlib.h>
@@ -56,8 +57,7 @@ static void set_git_options(void)
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 }
 
-/* "issues", "./issues/", "docs//issues" -> clean relative path; NULL if it escapes. */
-static char *clean_issues_dir(const char *in)
+char *gs_repo__clean_issues_dir(const char *in)
 {
 	gs_buf out = GS_BUF_INIT;
 	const char *p = in;
@@ -157,7 +157,7 @@ int gs_repo_open(gs_repo **out, const char *path)
 		error = rc;
 		goto done;
 	} else {
-		r->issues_dir = clean_issues_dir(dir);
+		r->issues_dir = gs_repo__clean_issues_dir(dir);
 		if (!r->issues_dir) {
 			gs_error_set("stats.issuesDir: '%s' is not a directory inside the repository", dir);
 			error = GS_EUSAGE;

@@ -215,6 +215,65 @@ test_expect_success 'install --shared writes .gitattributes' '
 	 git stats uninstall && test ! -e .gitattributes)
 '
 
+test_expect_success 'an issues directory with a space gets a [[:space:]] pattern' '
+	test_create_repo spaced &&
+	printf "*.png binary\n" >spaced/.git/info/attributes &&
+	snapshot spaced >before &&
+	(cd spaced && git config stats.issuesDir "my tasks" && git stats install >out &&
+	 grep "^my\[\[:space:\]\]tasks/\*\.md merge=gitstats$" .git/info/attributes &&
+	 test "$(git check-attr merge -- "my tasks/1-a.md")" = "my tasks/1-a.md: merge: gitstats" &&
+	 { git stats doctor >out || :; } && grep "^merge attribute: OK (.my tasks/1.md. has merge=gitstats)" out &&
+	 git stats install >out && ! grep -v unchanged out &&
+	 git stats uninstall && git config --unset stats.issuesDir) &&
+	snapshot spaced >after &&
+	test_cmp before after
+'
+
+test_expect_success 'wildcards and a leading ! or # in the issues directory are escaped' '
+	test_create_repo special &&
+	snapshot special >before &&
+	(cd special && git config stats.issuesDir "!a*b" && git stats install --shared &&
+	 grep "^\\\\!a\\\\\*b/\*\.md merge=gitstats$" .gitattributes &&
+	 test "$(git check-attr merge -- "!a*b/1.md")" = "!a*b/1.md: merge: gitstats" &&
+	 test "$(git check-attr merge -- "!axb/1.md")" = "!axb/1.md: merge: unspecified" &&
+	 git stats uninstall && test ! -e .gitattributes &&
+	 git config stats.issuesDir "#c?[d]" && git stats install &&
+	 grep "^\\\\#c\\\\?\\\\\[d]/\*\.md merge=gitstats$" .git/info/attributes &&
+	 test "$(git check-attr merge -- "#c?[d]/1.md")" = "#c?[d]/1.md: merge: gitstats" &&
+	 test "$(git check-attr merge -- "#cx[d]/1.md")" = "#cx[d]/1.md: merge: unspecified" &&
+	 { git stats doctor >out || :; } && grep "^merge attribute: OK" out &&
+	 git stats uninstall && git config --unset stats.issuesDir) &&
+	snapshot special >after &&
+	test_cmp before after
+'
+
+test_expect_success 'a refused install changes nothing: hooks, config and attributes' '
+	test_create_repo refused &&
+	(cd refused && git config stats.issuesDir ../elsewhere) &&
+	snapshot refused >before &&
+	(cd refused && test_expect_code 2 git stats install >../out 2>../err) &&
+	test_line_count = 1 err &&
+	grep "^git-stats: stats.issuesDir: .\.\./elsewhere. is not a directory inside the repository$" err &&
+	test ! -s out &&
+	snapshot refused >after &&
+	test_cmp before after &&
+	(cd refused && git config --unset stats.issuesDir) &&
+	echo "#!/bin/sh" >refused/.git/hooks/post-rewrite.pre-git-stats &&
+	snapshot refused >before &&
+	(cd refused && test_expect_code 1 git stats install >../out 2>../err) &&
+	test_line_count = 1 err &&
+	grep "post-rewrite.pre-git-stats. exists without its wrapper" err &&
+	snapshot refused >after &&
+	test_cmp before after &&
+	git init -q --bare refused.git &&
+	snapshot refused.git "hooks info config" >before &&
+	(cd refused.git && test_expect_code 2 git stats install --shared 2>../err) &&
+	grep "^git-stats: --shared needs a work tree" err &&
+	snapshot refused.git "hooks info config" >after &&
+	grep "^config " after &&
+	test_cmp before after
+'
+
 test_expect_success 'without git-stats on PATH install sets alias.stats' '
 	test_create_repo nopath &&
 	(cd nopath &&

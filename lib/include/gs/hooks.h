@@ -57,7 +57,11 @@ void gs_hooks_env_dispose(gs_hooks_env *env);
  */
 int gs_hooks_dir(gs_buf *out, git_repository *repo);
 
-/* The issues directory of `repo` (git config stats.issuesDir, default "issues"). */
+/*
+ * The issues directory of `repo` (git config stats.issuesDir, default
+ * "issues"), cleaned as every command reads it ("./tasks/" is "tasks");
+ * GS_EUSAGE when it is not a directory inside the repository.
+ */
 int gs_hooks_issues_dir(gs_buf *out, git_repository *repo);
 
 /* The complete hook script git-stats installs as `hook` where none existed. */
