@@ -30,6 +30,8 @@ struct record_ctx {
 	char **paths; /* per run, from the last attempt */
 	char **errors; /* per run, the message of a skipped run (partial mode) */
 	long *gidx;   /* per run, its group or -1 */
+	int own_message; /* the caller gave none: describe the runs recorded */
+	gs_buf msg;
 };
 
 static void groups_free(struct record_ctx *c)
@@ -114,6 +116,37 @@ struct resolved {
 	char *message;
 	int error;
 };
+
+/*
+ * The commit message names only the runs this attempt records: duplicates
+ * and (partial mode) skipped runs are not in the commit, so counting them
+ * would overstate it.
+ */
+static int describe(struct record_ctx *c)
+{
+	const gs_run *first = NULL;
+	size_t i, recorded = 0;
+	int one_issue = 1;
+
+	gs_buf_clear(&c->msg);
+	for (i = 0; i < c->n; i++) {
+		if (c->status[i] != 0)
+			continue;
+		if (!first)
+			first = &c->runs[i];
+		else if (strcmp(c->runs[i].issue, first->issue))
+			one_issue = 0;
+		recorded++;
+	}
+	if (!recorded) /* nothing changes, so no commit is written */
+		return gs_buf_puts(&c->msg, "stats: record no runs");
+	if (recorded == 1)
+		return gs_buf_printf(&c->msg, "stats(%s): record run %s", first->issue,
+				     first->run_id);
+	if (one_issue)
+		return gs_buf_printf(&c->msg, "stats(%s): record %zu runs", first->issue, recorded);
+	return gs_buf_printf(&c->msg, "stats: record %zu runs", recorded);
+}
 
 static int record_txn(gs_txn *t, void *payload)
 {
@@ -206,6 +239,11 @@ static int record_txn(gs_txn *t, void *payload)
 		for (j = 0; j < g->n; j++)
 			c->status[g->index[j]] = g->skipped[j] ? GS_RUN_DUPLICATE : 0;
 	}
+	if (c->own_message) {
+		if ((error = describe(c)) < 0)
+			goto done;
+		gs_txn_set_message(t, c->msg.ptr);
+	}
 	error = 0;
 done:
 	for (i = 0; i < ncache; i++) {
@@ -229,9 +267,8 @@ int gs_run_record(gs_store_result *res, int *status, char ***paths, char ***erro
 		  const gs_run *runs, size_t n, const char *message, unsigned int flags)
 {
 	struct record_ctx c;
-	gs_buf msg = GS_BUF_INIT;
 	size_t i;
-	int error = GS_ERROR, one_issue = 1;
+	int error = GS_ERROR;
 
 	memset(&c, 0, sizeof(c));
 	memset(res, 0, sizeof(*res));
@@ -242,6 +279,8 @@ int gs_run_record(gs_store_result *res, int *status, char ***paths, char ***erro
 	c.runs = runs;
 	c.n = n;
 	c.flags = flags;
+	c.own_message = !message;
+	gs_buf_init(&c.msg);
 	c.status = calloc(n ? n : 1, sizeof(*c.status));
 	c.paths = calloc(n ? n : 1, sizeof(*c.paths));
 	c.gidx = calloc(n ? n : 1, sizeof(*c.gidx));
@@ -253,19 +292,6 @@ int gs_run_record(gs_store_result *res, int *status, char ***paths, char ***erro
 	for (i = 0; i < n; i++) {
 		if ((error = gs_run_validate(&runs[i])) < 0)
 			goto done;
-		if (!runs[i].issue || (i && strcmp(runs[i].issue, runs[0].issue)))
-			one_issue = 0;
-	}
-	error = GS_ERROR;
-	if (!message) {
-		if (n == 1)
-			gs_buf_printf(&msg, "stats(%s): record run %s", runs[0].issue ? runs[0].issue : "?",
-				      runs[0].run_id);
-		else if (one_issue && n)
-			gs_buf_printf(&msg, "stats(%s): record %zu runs", runs[0].issue, n);
-		else
-			gs_buf_printf(&msg, "stats: record %zu runs", n);
-		message = msg.ptr;
 	}
 	error = gs_store_update(res, r, message, record_txn, &c);
 	if (error < 0)
@@ -286,6 +312,6 @@ done:
 	free(c.status);
 	gs_run_record_paths_free(c.paths, n);
 	gs_run_record_paths_free(c.errors, n);
-	gs_buf_dispose(&msg);
+	gs_buf_dispose(&c.msg);
 	return error;
 }

@@ -109,6 +109,22 @@ test_expect_success '--batch again: all already recorded, no commit' '
 	test "$(git rev-parse HEAD)" = "$before"
 '
 
+test_expect_success '--batch commit message counts only the runs it records' '
+	cd repo &&
+	cat >../mixed.jsonl <<-\JSON &&
+	{"issue": "1", "input_tokens": 10, "run_id": "b-1"}
+	{"issue": "1", "input_tokens": 40, "run_id": "b-6"}
+	{"issue": "2", "input_tokens": 20, "run_id": "b-2"}
+	{"issue": "2", "input_tokens": 50, "run_id": "b-7"}
+	JSON
+	git stats record --batch ../mixed.jsonl >out &&
+	grep "^recorded 2 runs on 2 issues in commit .* (2 already recorded)" out &&
+	test "$(git log -1 --format=%s)" = "stats: record 2 runs" &&
+	printf "{\"issue\":\"1\",\"run_id\":\"b-1\"}\n{\"issue\":\"2\",\"input_tokens\":1,\"run_id\":\"b-8\"}\n" >../one.jsonl &&
+	git stats record --batch ../one.jsonl &&
+	test "$(git log -1 --format=%s)" = "stats(2): record run b-8"
+'
+
 test_expect_success '--batch with an unknown issue changes nothing' '
 	cd repo &&
 	before=$(git rev-parse HEAD) &&

@@ -271,7 +271,8 @@ int gs_run_parse_json(gs_run *run, const char *json, size_t len, size_t line);
  * `errors` (may be NULL) the message of each run skipped in partial mode
  * (NULL for the others; free like `paths`).
  * Without GS_RUN_RECORD_PARTIAL any failure aborts with nothing changed.
- * `message` NULL: `stats(<issue>): record run <id>` / `record N runs`.
+ * `message` NULL: `stats(<issue>): record run <id>` / `record N runs`,
+ * counting only the runs this commit records (not duplicates or skips).
  * Returns 0 (see res->changed), or the store's errors (GS_ELOCKED,
  * GS_ECONFLICT, GS_ESTATE...) and the runs' (GS_ENOTFOUND, GS_EPARSE,
  * GS_EOVERFLOW, GS_EAMBIGUOUS).
