@@ -472,8 +472,16 @@ int gs_pricing_load_yaml(gs_pricing *p, const char *data, size_t len, const char
 	}
 	for (pair = root->data.mapping.pairs.start; pair < root->data.mapping.pairs.top; pair++) {
 		yaml_node_t *k = yaml_document_get_node(&doc, pair->key);
-		if (scalar_is(k, "models"))
+		if (scalar_is(k, "models")) {
 			models = yaml_document_get_node(&doc, pair->value);
+			continue;
+		}
+		/* a misspelt `models:` would silently drop every override */
+		gs_error_set("cannot parse '%s' at line %lu: unknown key '%s' (expected models)",
+			     name, k ? (unsigned long)k->start_mark.line + 1 : 0UL,
+			     k && k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value
+							      : "?");
+		goto done;
 	}
 	if (!models || (models->type == YAML_SCALAR_NODE && !models->data.scalar.length)) {
 		error = 0;

@@ -70,6 +70,17 @@ test_expect_success 'stats.pricingFile names another file' '
 	git config --unset stats.pricingFile
 '
 
+test_expect_success 'a misspelt top-level key is an error, not dropped overrides' '
+	cd repo &&
+	printf "modls:\n  x: {input: 1, output: 2}\n" >.gitstats/pricing.yml &&
+	test_expect_code 1 git stats pricing 2>err &&
+	grep "^git-stats: cannot parse .\.gitstats/pricing.yml. at line 1: unknown key .modls." err &&
+	before=$(git rev-parse HEAD) &&
+	test_expect_code 1 git stats record 1 --input-tokens 1 --model x 2>err &&
+	grep "modls" err &&
+	test "$(git rev-parse HEAD)" = "$before"
+'
+
 test_expect_success 'a bad pricing file is an error naming file and line' '
 	cd repo &&
 	printf "models:\n  x:\n    input: 1\n    output: cheap\n" >.gitstats/pricing.yml &&

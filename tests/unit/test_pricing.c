@@ -134,6 +134,8 @@ static void test_pricing_file_errors_name_line_and_field(void **state)
 		{ "models:\n  x: {input: 1}\n", "needs 'input' and 'output'" },
 		{ "models: [a, b]\n", "'models' must be a mapping" },
 		{ "models:\n  x: {input: 1\n", "pricing.yml" },
+		{ "modls:\n  x: {input: 1, output: 2}\n", "line 1: unknown key 'modls'" },
+		{ "models:\n  x: {input: 1, output: 2}\nversion: 2\n", "line 3: unknown key 'version'" },
 	};
 	size_t i;
 
