@@ -140,6 +140,19 @@ int cli_parse_f64(double *out, const char *opt, const char *text)
 	return 0;
 }
 
+int cli_parse_cost(double *out, const char *opt, const char *text)
+{
+	int error = cli_parse_f64(out, opt, text);
+
+	if (error < 0)
+		return error;
+	if (*out > GS_RUN_MAX_COST) {
+		gs_error_set("%s: '%s' is too large", opt, text);
+		return GS_EUSAGE;
+	}
+	return 0;
+}
+
 int cli_take_ref(const char **ref, int argc, char **argv, int *i, const char *usage)
 {
 	const char *a = argv[*i];

@@ -39,6 +39,8 @@ int cli_help(const char *usage);
 /* Parse a non-negative decimal integer option value strictly. */
 int cli_parse_i64(int64_t *out, const char *opt, const char *text);
 int cli_parse_f64(double *out, const char *opt, const char *text);
+/* A dollar amount (`--cost`): cli_parse_f64 up to GS_RUN_MAX_COST. */
+int cli_parse_cost(double *out, const char *opt, const char *text);
 
 /*
  * `--ref REF` / `--ref=REF` at argv[*i]: stores the value in *ref, advances

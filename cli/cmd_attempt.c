@@ -94,7 +94,7 @@ static int parse_args(struct args *a, int argc, char **argv)
 		if ((rc = opt_value(&v, argc, argv, &i, "--cost")) != 0) {
 			if (rc < 0)
 				return cli_usage_error(usage, "--cost needs a value");
-			if (cli_parse_f64(&a->cost, "--cost", v) < 0)
+			if (cli_parse_cost(&a->cost, "--cost", v) < 0)
 				return cli_usage_error(usage, "%s", gs_error_last());
 			a->has_cost = 1;
 			continue;

@@ -174,10 +174,8 @@ static int parse_args(struct opts *o, int argc, char **argv)
 			f->given |= GS_RUN_HAS_DURATION;
 		} else if (opt_is(a, "--cost")) {
 			VALUE("--cost");
-			if (cli_parse_f64(&f->cost_usd, "--cost", v) < 0)
+			if (cli_parse_cost(&f->cost_usd, "--cost", v) < 0)
 				return cli_fail(GS_EUSAGE);
-			if (f->cost_usd > 9e9)
-				return cli_usage_error(NULL, "--cost: '%s' is too large", v);
 			f->cost_known = 1;
 			f->given |= GS_RUN_HAS_COST;
 		} else if (opt_is(a, "--model")) {

@@ -167,7 +167,7 @@ int gs_run_parse_usd(int64_t *nanos, const char *text)
 		double v;
 		errno = 0;
 		v = strtod(text, &end);
-		if (*end || errno || !isfinite(v) || v < 0 || v > 9e9)
+		if (*end || errno || !isfinite(v) || v < 0 || v > GS_RUN_MAX_COST)
 			goto bad;
 		*nanos = llround(v * 1e9);
 		return 0;
@@ -283,7 +283,8 @@ int gs_run_validate(const gs_run *run)
 		gs_error_set("'duration_seconds' must be a non-negative number of seconds");
 		return GS_EUSAGE;
 	}
-	if (run->cost_known && (!isfinite(run->cost_usd) || run->cost_usd < 0 || run->cost_usd > 9e9)) {
+	if (run->cost_known && (!isfinite(run->cost_usd) || run->cost_usd < 0 ||
+				  run->cost_usd > GS_RUN_MAX_COST)) {
 		gs_error_set("'cost_usd' must be a non-negative number of dollars");
 		return GS_EUSAGE;
 	}

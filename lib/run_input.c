@@ -111,7 +111,7 @@ static int get_cost(gs_run *run, const cJSON *o, const char *key, const ctx *c)
 		run->given |= GS_RUN_HAS_COST;
 		return 0;
 	}
-	if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0) || v->valuedouble > 9e9)
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0) || v->valuedouble > GS_RUN_MAX_COST)
 		return bad(c, key, "must be a non-negative number of dollars or null");
 	run->cost_usd = v->valuedouble;
 	run->cost_known = 1;

@@ -35,6 +35,14 @@ test_expect_success 'non-numeric tokens are a usage error' '
 	unchanged
 '
 
+test_expect_success 'a --cost past $9e9 is refused' '
+	cd repo &&
+	test_expect_code 2 git stats record 5 --cost 1e20 2>err &&
+	test_line_count = 1 err &&
+	grep "^git-stats: --cost: .1e20. is too large" err &&
+	unchanged
+'
+
 test_expect_success 'a count past 2^53 is refused' '
 	cd repo &&
 	test_expect_code 2 git stats record 5 --input-tokens 99999999999999999999 2>err &&

@@ -161,6 +161,10 @@ test_expect_success 'conflicting or missing flags are usage errors, nothing chan
 	test_expect_code 2 git stats attempt start 12 --agent vuln --cost 3 2>../err &&
 	test_expect_code 2 git stats attempt end 12 --agent vuln --failed --cost lots 2>../err &&
 	grep "^git-stats: --cost: expected a non-negative number" ../err &&
+	test_expect_code 2 git stats attempt end 12 --agent vuln --success --cost 1e300 2>../err &&
+	grep "^git-stats: --cost: .1e300. is too large" ../err &&
+	test_expect_code 2 git stats attempt end 12 --agent vuln --success --cost 1e20 2>../err &&
+	grep "^git-stats: --cost: .1e20. is too large" ../err &&
 	test_expect_code 2 git stats attempt start 12 --agent "../evil" 2>../err &&
 	grep "^git-stats: invalid agent name" ../err &&
 	test_expect_code 2 git stats attempt start 12 --agent x.lock 2>../err &&

@@ -44,6 +44,10 @@ extern "C" {
 /* Largest token count or iteration count of one run (2^53). */
 #define GS_RUN_MAX_COUNT 9007199254740992LL
 
+/* Largest cost of one run or attempt in dollars: its nano-dollars fit an
+ * int64 and its YAML stays a plain decimal, never 1e+20. */
+#define GS_RUN_MAX_COST 9e9
+
 /* Returned by gs_run_apply when the run id is already recorded (equals
  * GS_STORE_NOCHANGE so an edit function can hand it to the store). */
 #define GS_RUN_DUPLICATE 1
