@@ -157,7 +157,7 @@ static int parse_args(struct opts *o, int argc, char **argv)
 			if (cli_parse_i64(dst, counts[k].name, v) < 0)
 				return cli_fail(GS_EUSAGE);
 			if (*dst > GS_RUN_MAX_COUNT)
-				return cli_usage_error(NULL, "%s: '%s' is larger than 2^53",
+				return cli_usage_error(NULL, "%s: '%s' must be below 2^53",
 						       counts[k].name, v);
 			f->given |= counts[k].bit;
 			continue;

@@ -462,7 +462,8 @@ static int json_count(int64_t *out, const cJSON *o, const char *key, int require
 		return GS_EPARSE;
 	}
 	d = cJSON_IsNumber(v) ? v->valuedouble : -1;
-	if (d < 0 || d > (double)GS_RUN_MAX_COUNT || d != floor(d)) {
+	/* + 1: blocks written while the bound was 2^53 inclusive stay readable */
+	if (d < 0 || d > (double)GS_RUN_MAX_COUNT + 1 || d != floor(d)) {
 		gs_error_set("malformed run block at line %zu: '%s' is not a non-negative integer",
 			     line, key);
 		return GS_EPARSE;

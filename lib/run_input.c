@@ -26,7 +26,7 @@ static int bad(const ctx *c, const char *field, const char *why)
 	return GS_EPARSE;
 }
 
-/* A count: a JSON integer in [0, 2^53]. Absent: not touched. */
+/* A count: a JSON integer in [0, 2^53). Absent: not touched. */
 static int get_count(int64_t *out, unsigned int *given, unsigned int bit, const cJSON *o,
 		     const char *key, const ctx *c)
 {
@@ -39,7 +39,7 @@ static int get_count(int64_t *out, unsigned int *given, unsigned int bit, const 
 	if (v->valuedouble < 0 || v->valuedouble != floor(v->valuedouble))
 		return bad(c, key, "must be a non-negative integer");
 	if (v->valuedouble > (double)GS_RUN_MAX_COUNT)
-		return bad(c, key, "is larger than 2^53");
+		return bad(c, key, "must be below 2^53");
 	*out = (int64_t)v->valuedouble;
 	if (given)
 		*given |= bit;
@@ -311,6 +311,41 @@ static int from_claude(gs_run *run, const cJSON *o, const ctx *c)
 	return 0;
 }
 
+/*
+ * cJSON keeps every copy of a repeated key but lookups see only the first,
+ * so {"input_tokens":5,"input_tokens":6} would drop the 6 without a word.
+ * `path` is the dotted name of `o` ("" at the top), for the message.
+ */
+static int no_duplicates(const cJSON *o, const char *path, const ctx *c)
+{
+	const cJSON *it, *prev;
+	gs_buf name = GS_BUF_INIT;
+	int error = 0;
+
+	cJSON_ArrayForEach(it, o)
+	{
+		if (cJSON_IsObject(o)) {
+			for (prev = o->child; prev != it; prev = prev->next)
+				if (!strcmp(prev->string, it->string))
+					break;
+			gs_buf_clear(&name);
+			if (gs_buf_printf(&name, "%s%s%s", path, *path ? "." : "", it->string) < 0) {
+				error = GS_ERROR;
+				break;
+			}
+			if (prev != it) {
+				error = bad(c, name.ptr, "is given twice");
+				break;
+			}
+		}
+		if ((cJSON_IsObject(it) || cJSON_IsArray(it)) &&
+		    (error = no_duplicates(it, cJSON_IsObject(o) ? name.ptr : path, c)) < 0)
+			break;
+	}
+	gs_buf_dispose(&name);
+	return error;
+}
+
 static void error_position(const char *text, const char *at, const ctx *c)
 {
 	size_t line = c->first_line, col = 1;
@@ -344,6 +379,10 @@ int gs_run_from_json(gs_run *run, const char *text, size_t len, const char *name
 		cJSON_Delete(o);
 		gs_error_set("%s:%zu: expected a JSON object", name, c.first_line);
 		return GS_EPARSE;
+	}
+	if ((error = no_duplicates(o, "", &c)) < 0) {
+		cJSON_Delete(o);
+		return error;
 	}
 	type = cJSON_GetObjectItemCaseSensitive(o, "type");
 	if ((cJSON_IsString(type) && !strcmp(type->valuestring, "result")) ||

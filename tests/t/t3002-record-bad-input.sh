@@ -47,6 +47,45 @@ test_expect_success 'a count past 2^53 is refused' '
 	cd repo &&
 	test_expect_code 2 git stats record 5 --input-tokens 99999999999999999999 2>err &&
 	test_expect_code 2 git stats record 5 --input-tokens 9007199254740993 2>err &&
+	test_expect_code 2 git stats record 5 --input-tokens 9007199254740992 2>err &&
+	grep "^git-stats: --input-tokens: .9007199254740992. must be below 2^53" err &&
+	unchanged
+'
+
+# A JSON number arrives as a double: 2^53 + 1 and 2^53 + 0.5 both read
+# as 2^53, so only a bound below 2^53 can refuse them.
+test_expect_success 'a JSON count of 2^53 or more is refused, not rounded' '
+	cd repo &&
+	for n in 9007199254740993 9007199254740992.5 9007199254740992 1e300
+	do
+		echo "{\"input_tokens\": $n}" >../big.json &&
+		test_expect_code 1 git stats record 5 --json ../big.json 2>err &&
+		test_line_count = 1 err &&
+		grep "^git-stats: \.\./big.json: .input_tokens. must be below 2^53" err ||
+		return 1
+	done &&
+	echo "{\"issue\":\"5\",\"input_tokens\":1}" >../big.jsonl &&
+	echo "{\"issue\":\"5\",\"output_tokens\":9007199254740993}" >>../big.jsonl &&
+	test_expect_code 1 git stats record --batch ../big.jsonl 2>err &&
+	grep "^git-stats: \.\./big.jsonl:2: .output_tokens. must be below 2^53" err &&
+	unchanged
+'
+
+test_expect_success 'a key given twice in JSON input is refused' '
+	cd repo &&
+	echo "{\"input_tokens\": 5, \"input_tokens\": 6}" >../dup.json &&
+	test_expect_code 1 git stats record 5 --json ../dup.json 2>err &&
+	test_line_count = 1 err &&
+	grep "^git-stats: \.\./dup.json: .input_tokens. is given twice" err &&
+	cat >../dup2.json <<-\JSON &&
+	{"type": "result", "modelUsage": {"claude-sonnet-4-5":
+	  {"inputTokens": 1, "outputTokens": 2, "outputTokens": 3}}}
+	JSON
+	test_expect_code 1 git stats record 5 --json ../dup2.json 2>err &&
+	grep "^git-stats: \.\./dup2.json: .modelUsage.claude-sonnet-4-5.outputTokens. is given twice" err &&
+	printf "{\"issue\":\"5\",\"input_tokens\":1}\n{\"issue\":\"5\",\"run_id\":\"a\",\"run_id\":\"b\"}\n" >../dup.jsonl &&
+	test_expect_code 1 git stats record --batch ../dup.jsonl 2>err &&
+	grep "^git-stats: \.\./dup.jsonl:2: .run_id. is given twice" err &&
 	unchanged
 '
 

@@ -286,6 +286,22 @@ static void test_run_reads_snake_case_json(void **state)
 	gs_run_dispose(&r);
 	r = read_json("{\"input_tokens\":1e300}", GS_EPARSE);
 	gs_run_dispose(&r);
+	/* both read as 2^53 as a double: the bound must exclude 2^53 */
+	r = read_json("{\"input_tokens\":9007199254740993}", GS_EPARSE);
+	assert_non_null(strstr(gs_error_last(), "in.json:1: 'input_tokens' must be below 2^53"));
+	gs_run_dispose(&r);
+	r = read_json("{\"input_tokens\":9007199254740992.5}", GS_EPARSE);
+	gs_run_dispose(&r);
+	r = read_json("{\"input_tokens\":9007199254740991}", 0);
+	assert_int_equal(r.input_tokens, 9007199254740991LL);
+	gs_run_dispose(&r);
+	r = read_json("{\"input_tokens\":5,\"input_tokens\":6}", GS_EPARSE);
+	assert_non_null(strstr(gs_error_last(), "in.json:1: 'input_tokens' is given twice"));
+	gs_run_dispose(&r);
+	r = read_json("{\"type\":\"result\",\"usage\":{\"input_tokens\":1,\"input_tokens\":2}}",
+		      GS_EPARSE);
+	assert_non_null(strstr(gs_error_last(), "'usage.input_tokens' is given twice"));
+	gs_run_dispose(&r);
 	r = read_json("{\"input_tokenz\":1}", GS_EPARSE);
 	assert_non_null(strstr(gs_error_last(), "'input_tokenz'"));
 	gs_run_dispose(&r);

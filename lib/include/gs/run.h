@@ -26,8 +26,8 @@
  *   [{model, input_tokens, cache_read_tokens, cache_write_tokens,
  *   output_tokens, cost_usd}]).
  *
- * Token counts are integers in [0, 2^53] so that every JSON reader keeps
- * them exact.
+ * Token counts are integers below 2^53 so that every JSON reader keeps
+ * them exact (2^53 + 1 would read back as 2^53).
  */
 #ifndef GS_RUN_H
 #define GS_RUN_H
@@ -41,8 +41,12 @@
 extern "C" {
 #endif
 
-/* Largest token count or iteration count of one run (2^53). */
-#define GS_RUN_MAX_COUNT 9007199254740992LL
+/*
+ * Largest token count or iteration count of one run: 2^53 - 1. A JSON
+ * number reaches us as a double, where 2^53 + 1 and 2^53 + 0.5 both become
+ * 2^53; excluding 2^53 itself is what lets such input be refused.
+ */
+#define GS_RUN_MAX_COUNT 9007199254740991LL
 
 /* Largest cost of one run or attempt in dollars: its nano-dollars fit an
  * int64 and its YAML stays a plain decimal, never 1e+20. */
@@ -158,7 +162,8 @@ int gs_run_id_check(const char *id);
  *     gives the per-model split (the run's model is the one that cost
  *     most) and the token sums; `uuid` becomes the run id.
  * Only fields present are set, and marked in run->given. GS_EPARSE on
- * malformed JSON or a bad value (negative, fractional, too large).
+ * malformed JSON, a bad value (negative, fractional, 2^53 or more) or a
+ * key given twice in any object.
  */
 int gs_run_from_json(gs_run *run, const char *text, size_t len, const char *name,
 		     size_t first_line);
