@@ -274,6 +274,7 @@ static int merge_flags(gs_run *run, const gs_run *f)
 		/* a model given as a flag replaces a JSON per-model split */
 		free(run->provider);
 		run->provider = NULL;
+		run->model_from_split = 0;
 	}
 	run->given |= g;
 	return 0;
@@ -487,9 +488,11 @@ static void print_unknown_costs(const gs_run *runs, size_t n, const int *status)
 	size_t i, j, unknown = 0, nm = 0, more = 0;
 
 	for (i = 0; i < n; i++) {
-		const char *m = runs[i].model ? runs[i].model : "(no model)";
+		const char *m = gs_run_unpriced_model(&runs[i]);
 		if (status[i] == GS_RUN_DUPLICATE || runs[i].cost_known)
 			continue;
+		if (!m)
+			m = "(no model)";
 		unknown++;
 		for (j = 0; j < nm && strcmp(models[j], m); j++)
 			;
@@ -537,9 +540,9 @@ static void print_text_result(const gs_run *runs, size_t n, const int *status, c
 			gs_buf_putc(&b, '$');
 			gs_run_fmt_usd(&b, gs_run_cost_nanos(&runs[0]));
 		} else {
-			if (runs[0].model)
-				gs_buf_printf(&b, "cost unknown (no price for model '%s')",
-					      runs[0].model);
+			const char *unpriced = gs_run_unpriced_model(&runs[0]);
+			if (unpriced)
+				gs_buf_printf(&b, "cost unknown (no price for model '%s')", unpriced);
 			else
 				gs_buf_puts(&b, "cost unknown (no model given)");
 		}

@@ -200,6 +200,49 @@ static int from_barf(gs_run *run, const cJSON *o, const ctx *c)
 	return 0;
 }
 
+/* One model's share at its rates; *known = 0 when it has none. */
+static double model_priced(const gs_pricing *pricing, const gs_run_model *m, int *known)
+{
+	const gs_price *row = pricing ? gs_pricing_lookup(pricing, m->model) : NULL;
+
+	*known = row != NULL;
+	if (!row)
+		return 0;
+	return gs_pricing_cost(row, m->input_tokens, m->cache_read_tokens, m->cache_write_tokens,
+			       0, m->output_tokens);
+}
+
+/*
+ * The run's model is the one of its split that cost most: its given
+ * costUSD, else its price in `pricing` (may be NULL), else 0; a tie goes
+ * to more output tokens, then to the first listed.
+ */
+static int pick_main_model(gs_run *run, const gs_pricing *pricing)
+{
+	size_t i, best = 0;
+	double best_cost = 0;
+
+	for (i = 0; i < run->model_count; i++) {
+		const gs_run_model *m = &run->models[i];
+		int known = m->cost_known;
+		double cost = known ? m->cost_usd : model_priced(pricing, m, &known);
+
+		if (!i || cost > best_cost ||
+		    (cost == best_cost && m->output_tokens > run->models[best].output_tokens)) {
+			best = i;
+			best_cost = cost;
+		}
+	}
+	if (run->model && !strcmp(run->model, run->models[best].model))
+		return 0;
+	free(run->model);
+	if (!(run->model = strdup(run->models[best].model))) {
+		gs_error_set("out of memory");
+		return GS_ERROR;
+	}
+	return 0;
+}
+
 static int from_claude(gs_run *run, const cJSON *o, const ctx *c)
 {
 	const cJSON *usage = cJSON_GetObjectItemCaseSensitive(o, "usage");
@@ -240,7 +283,7 @@ static int from_claude(gs_run *run, const cJSON *o, const ctx *c)
 			return error;
 	}
 	if (cJSON_IsObject(mu) && cJSON_GetArraySize(mu) > 0) {
-		size_t n = (size_t)cJSON_GetArraySize(mu), best = 0;
+		size_t n = (size_t)cJSON_GetArraySize(mu);
 		int64_t in = 0, out = 0, cr = 0, cw = 0;
 		int all_known = 1;
 		double total = 0;
@@ -278,10 +321,6 @@ static int from_claude(gs_run *run, const cJSON *o, const ctx *c)
 			out += m->output_tokens;
 			cr += m->cache_read_tokens;
 			cw += m->cache_write_tokens;
-			if (m->cost_usd > run->models[best].cost_usd ||
-			    (m->cost_usd == run->models[best].cost_usd &&
-			     m->output_tokens > run->models[best].output_tokens))
-				best = run->model_count - 1;
 		}
 		/* modelUsage covers every model of the run; `usage` only the main one. */
 		run->input_tokens = in;
@@ -292,10 +331,9 @@ static int from_claude(gs_run *run, const cJSON *o, const ctx *c)
 			run->cache_write_1h_tokens = cw;
 		run->given |= GS_RUN_HAS_INPUT | GS_RUN_HAS_OUTPUT | GS_RUN_HAS_CACHE_READ |
 			      GS_RUN_HAS_CACHE_WRITE | GS_RUN_HAS_MODEL;
-		if (!(run->model = strdup(run->models[best].model))) {
-			gs_error_set("out of memory");
-			return GS_ERROR;
-		}
+		/* by the costUSD given; gs_run_finish prices the others */
+		if ((error = pick_main_model(run, NULL)) < 0)
+			return error;
 		if (!(run->given & GS_RUN_HAS_COST) && all_known) {
 			run->cost_usd = total;
 			run->cost_known = 1;
@@ -306,6 +344,8 @@ static int from_claude(gs_run *run, const cJSON *o, const ctx *c)
 			free(run->models);
 			run->models = NULL;
 			run->model_count = 0;
+		} else {
+			run->model_from_split = 1;
 		}
 	}
 	return 0;
@@ -411,6 +451,18 @@ static double priced(const gs_price *row, const gs_run *run, int *known)
 			       run->output_tokens);
 }
 
+const char *gs_run_unpriced_model(const gs_run *run)
+{
+	size_t i;
+
+	if (run->cost_known)
+		return NULL;
+	for (i = 0; i < run->model_count; i++)
+		if (!run->models[i].cost_known)
+			return run->models[i].model;
+	return run->model;
+}
+
 int gs_run_finish(gs_run *run, const gs_pricing *pricing, int64_t now_ms)
 {
 	char id[GS_RUN_ID_BUFSZ];
@@ -426,6 +478,10 @@ int gs_run_finish(gs_run *run, const gs_pricing *pricing, int64_t now_ms)
 	run->duration_seconds = (double)llround(run->duration_seconds * 1000.0) / 1000.0;
 	if (run->started_at_ms == INT64_MIN)
 		run->started_at_ms = now_ms - llround(run->duration_seconds * 1000.0);
+	/* before the provider, which follows the model */
+	if (run->model_from_split && run->model_count &&
+	    pick_main_model(run, pricing) < 0)
+		return GS_ERROR;
 	if (!run->provider && run->model) {
 		if (!(run->provider = strdup(gs_pricing_provider(pricing, run->model)))) {
 			gs_error_set("out of memory");
@@ -439,16 +495,9 @@ int gs_run_finish(gs_run *run, const gs_pricing *pricing, int64_t now_ms)
 		if (known && run->model_count) {
 			for (i = 0; i < run->model_count; i++) {
 				gs_run_model *m = &run->models[i];
-				gs_run part;
-				int mk = 1;
-				gs_run_init(&part);
-				part.input_tokens = m->input_tokens;
-				part.output_tokens = m->output_tokens;
-				part.cache_read_tokens = m->cache_read_tokens;
-				part.cache_write_tokens = m->cache_write_tokens;
+				int mk;
 				if (!m->cost_known) {
-					m->cost_usd = priced(gs_pricing_lookup(pricing, m->model),
-							     &part, &mk);
+					m->cost_usd = model_priced(pricing, m, &mk);
 					m->cost_known = mk;
 				}
 				known &= m->cost_known;

@@ -67,6 +67,23 @@ test_expect_success 'the same claude result twice is one run' '
 	test "$(fm issues/3.md run_count)" = 1
 '
 
+test_expect_success 'without costUSD the run is of the model that costs most' '
+	cd repo &&
+	cat >../multi.json <<-\JSON &&
+	{"type": "result", "duration_ms": 2000, "num_turns": 2, "uuid": "multi-1",
+	 "usage": {"input_tokens": 2000000, "output_tokens": 0},
+	 "modelUsage": {"claude-haiku-4-5": {"inputTokens": 1000000, "outputTokens": 0},
+	                "claude-opus-4-1": {"inputTokens": 1000000, "outputTokens": 0}}}
+	JSON
+	git stats record 3 --json ../multi.json >out &&
+	grep "\$16 " out &&
+	test "$(fm issues/3.md last_model)" = claude-opus-4-1 &&
+	grep "^### Run .* · claude-opus-4-1$" issues/3.md &&
+	sed -e s/multi-1/multi-2/ -e s/claude-opus-4-1/acme-zz/ ../multi.json >../unpriced.json &&
+	git stats record 3 --json ../unpriced.json >out &&
+	grep "cost unknown (no price for model .acme-zz.)" out
+'
+
 test_expect_success 'malformed JSON names line and column, changes nothing' '
 	cd repo &&
 	before=$(git rev-parse HEAD) &&

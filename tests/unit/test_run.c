@@ -361,6 +361,49 @@ static void test_run_reads_claude_result_with_model_split(void **state)
 	gs_run_dispose(&r);
 }
 
+/* Without costUSD the split is priced first; the costliest model is the run's. */
+static void test_run_main_model_is_the_costliest_priced(void **state)
+{
+	static const char haiku_opus[] =
+		"{\"type\":\"result\",\"modelUsage\":{"
+		"\"claude-haiku-4-5\":{\"inputTokens\":1000000,\"outputTokens\":0},"
+		"\"claude-opus-4-1\":{\"inputTokens\":1000000,\"outputTokens\":0}}}";
+	static const char unpriced[] =
+		"{\"type\":\"result\",\"modelUsage\":{"
+		"\"claude-haiku-4-5\":{\"inputTokens\":1000000,\"outputTokens\":0},"
+		"\"acme-zz\":{\"inputTokens\":1000000,\"outputTokens\":0}}}";
+	static const char tie[] =
+		"{\"type\":\"result\",\"modelUsage\":{"
+		"\"acme-a\":{\"inputTokens\":5,\"outputTokens\":1},"
+		"\"acme-b\":{\"inputTokens\":1,\"outputTokens\":2}}}";
+	gs_pricing *p = NULL;
+	gs_run r;
+
+	(void)state;
+	assert_int_equal(gs_pricing_new(&p), 0);
+	r = read_json(haiku_opus, 0);
+	assert_int_equal(gs_run_finish(&r, p, 0), 0);
+	assert_string_equal(r.model, "claude-opus-4-1");
+	assert_string_equal(r.provider, "anthropic");
+	assert_int_equal(gs_run_cost_nanos(&r), 16000000000LL); /* $1 + $15 */
+	assert_null(gs_run_unpriced_model(&r));
+	gs_run_dispose(&r);
+
+	r = read_json(unpriced, 0);
+	assert_int_equal(gs_run_finish(&r, p, 0), 0);
+	assert_false(r.cost_known);
+	assert_string_equal(r.model, "claude-haiku-4-5");
+	assert_string_equal(gs_run_unpriced_model(&r), "acme-zz");
+	gs_run_dispose(&r);
+
+	/* neither priced: more output tokens wins, as before */
+	r = read_json(tie, 0);
+	assert_int_equal(gs_run_finish(&r, p, 0), 0);
+	assert_string_equal(r.model, "acme-b");
+	gs_run_dispose(&r);
+	gs_pricing_free(p);
+}
+
 static char *apply(const char *doc, const gs_run *r, int expect)
 {
 	gs_buf out = GS_BUF_INIT;
@@ -618,6 +661,7 @@ int main(void)
 		cmocka_unit_test(test_run_reads_snake_case_json),
 		cmocka_unit_test(test_run_reads_barf_session_stats),
 		cmocka_unit_test(test_run_reads_claude_result_with_model_split),
+		cmocka_unit_test(test_run_main_model_is_the_costliest_priced),
 		cmocka_unit_test(test_run_apply_first_record_creates_managed_keys),
 		cmocka_unit_test(test_run_apply_duplicate_id_changes_nothing),
 		cmocka_unit_test(test_run_apply_sums_and_unknown_cost_removes_total),

@@ -108,6 +108,8 @@ typedef struct {
 	int cost_known;
 	gs_run_model *models; /* optional per-model split */
 	size_t model_count;
+	int model_from_split; /* `model` is the split's costliest: gs_run_finish
+				 re-picks it once every model is priced */
 	unsigned int given; /* GS_RUN_HAS_* */
 } gs_run;
 
@@ -160,7 +162,8 @@ int gs_run_id_check(const char *id);
  *     duration_ms, num_turns, session_id, total_cost_usd, usage (with
  *     cache_creation.ephemeral_1h_input_tokens) and modelUsage, which
  *     gives the per-model split (the run's model is the one that cost
- *     most) and the token sums; `uuid` becomes the run id.
+ *     most, by `costUSD` here and by price in gs_run_finish; ties go to
+ *     more output tokens) and the token sums; `uuid` becomes the run id.
  * Only fields present are set, and marked in run->given. GS_EPARSE on
  * malformed JSON, a bad value (negative, fractional, 2^53 or more) or a
  * key given twice in any object.
@@ -173,9 +176,18 @@ int gs_run_from_json(gs_run *run, const char *text, size_t len, const char *name
  * started_at = now - duration when not given, the provider, and the cost
  * from `pricing` (may be NULL) when not given: the four token classes
  * times the model's rates, per model for a multi-model run; unknown
- * when a model is not priced. Then gs_run_validate.
+ * when a model is not priced. A multi-model run's model (unless a flag
+ * set it) becomes the one that cost most at those rates. Then
+ * gs_run_validate.
  */
 int gs_run_finish(gs_run *run, const gs_pricing *pricing, int64_t now_ms);
+
+/*
+ * The model a run of unknown cost has no price for: the first model of
+ * its split without a cost, else its model. NULL when the cost is known
+ * or the run names no model.
+ */
+const char *gs_run_unpriced_model(const gs_run *run);
 
 /*
  * Check a run's values (counts within GS_RUN_MAX_COUNT, cache_write_1h
