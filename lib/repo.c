@@ -14,6 +14,7 @@ struct gs_repo {
 	git_repository *git;
 	git_config *config; /* a snapshot: one consistent view per command */
 	char *gitdir;
+	char *commondir;
 	char *workdir;
 	char *issues_dir;
 	char *ref_override; /* --ref */
@@ -141,7 +142,8 @@ int gs_repo_open(gs_repo **out, const char *path)
 		goto done;
 	}
 	r->gitdir = dup_dir(git_repository_path(r->git));
-	if (!r->gitdir)
+	r->commondir = dup_dir(git_repository_commondir(r->git));
+	if (!r->gitdir || !r->commondir)
 		goto oom;
 	if (!git_repository_is_bare(r->git) && git_repository_workdir(r->git)) {
 		r->workdir = dup_dir(git_repository_workdir(r->git));
@@ -184,6 +186,7 @@ void gs_repo_free(gs_repo *r)
 	git_config_free(r->config);
 	git_repository_free(r->git);
 	free(r->gitdir);
+	free(r->commondir);
 	free(r->workdir);
 	free(r->issues_dir);
 	free(r->ref_override);
@@ -204,6 +207,11 @@ git_repository *gs_repo_git(gs_repo *r)
 const char *gs_repo_gitdir(const gs_repo *r)
 {
 	return r->gitdir;
+}
+
+const char *gs_repo_commondir(const gs_repo *r)
+{
+	return r->commondir;
 }
 
 const char *gs_repo_workdir(const gs_repo *r)

@@ -1847,6 +1847,126 @@ done:
 	gs_buf_dispose(&path);
 }
 
+/* --------------------------------------------------------------------- */
+/* the target ref checked out in another worktree                         */
+/* --------------------------------------------------------------------- */
+
+/* Whether the HEAD file at `path` is a symbolic ref to `ref`. */
+static int head_file_is(const char *path, const char *ref)
+{
+	gs_buf text = GS_BUF_INIT;
+	size_t n;
+	int is = 0;
+
+	if (gs_file_read(&text, path, 4096) == 0 && !strncmp(text.ptr, "ref: ", 5)) {
+		n = strcspn(text.ptr + 5, "\r\n");
+		is = n == strlen(ref) && !strncmp(text.ptr + 5, ref, n);
+	}
+	gs_error_clear();
+	gs_buf_dispose(&text);
+	return is;
+}
+
+/* Whether `a` and `b` name the same directory (paths may be spelled differently). */
+static int same_dir(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+static int refuse_checked_out(const char *ref, const char *path)
+{
+	size_t n = strlen(path);
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	gs_error_set("cannot update '%s': it is checked out in worktree '%.*s'; run git stats "
+		     "there, or use a dedicated ref (stats.ref)", ref, (int)n, path);
+	return GS_ESTATE;
+}
+
+/* The main worktree when `r` is a linked one: has it checked out `ref`? */
+static int check_main_worktree(gs_repo *r, const char *ref)
+{
+	const char *common = gs_repo_commondir(r);
+	git_repository *mainrepo = NULL;
+	gs_buf head = GS_BUF_INIT;
+	int error = 0;
+
+	if (same_dir(common, gs_repo_gitdir(r)) || gs_buf_printf(&head, "%sHEAD", common) < 0 ||
+	    !head_file_is(head.ptr, ref))
+		goto done;
+	/* a bare main repository has HEAD but nothing checked out */
+	if (git_repository_open(&mainrepo, common) < 0)
+		git_error_clear();
+	else if (!git_repository_is_bare(mainrepo) && git_repository_workdir(mainrepo))
+		error = refuse_checked_out(ref, git_repository_workdir(mainrepo));
+done:
+	git_repository_free(mainrepo);
+	gs_buf_dispose(&head);
+	return error;
+}
+
+/*
+ * Refuse to move a ref that another worktree has checked out: that
+ * worktree's index and files would stay at the old commit, so its next
+ * `git commit` would quietly revert the update (SPEC §5 has index and
+ * work tree follow the checked-out branch; only the current one's can be
+ * made to). Costs one opendir(3) of $GIT_COMMON_DIR/worktrees, which does
+ * not exist in a repository without linked worktrees; HEAD files are read
+ * only when there are some. A worktree whose directory is gone (and that
+ * is not locked) has nothing to fall behind and is skipped, as `git
+ * worktree prune` would drop it.
+ */
+static int check_other_worktrees(gs_repo *r, const char *ref)
+{
+	gs_buf dir = GS_BUF_INIT, path = GS_BUF_INIT;
+	git_worktree *wt = NULL;
+	struct dirent *de;
+	DIR *d = NULL;
+	int error = 0;
+
+	if ((error = gs_buf_printf(&dir, "%sworktrees", gs_repo_commondir(r))) < 0)
+		goto done;
+	if (!(d = opendir(dir.ptr)))
+		goto done; /* no linked worktree, so this is the main one */
+	if ((error = check_main_worktree(r, ref)) < 0)
+		goto done;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		gs_buf_clear(&path);
+		if ((error = gs_buf_printf(&path, "%s/%s/HEAD", dir.ptr, de->d_name)) < 0)
+			goto done;
+		if (!head_file_is(path.ptr, ref))
+			continue;
+		gs_buf_truncate(&path, path.size - strlen("/HEAD")); /* its git dir */
+		if (same_dir(path.ptr, gs_repo_gitdir(r)))
+			continue; /* ours: index and work tree follow (is_head) */
+		git_worktree_free(wt);
+		wt = NULL;
+		if (git_worktree_lookup(&wt, gs_repo_git(r), de->d_name) < 0) {
+			git_error_clear();
+			continue; /* not a worktree git knows */
+		}
+		if (git_worktree_validate(wt) < 0 && git_worktree_is_locked(NULL, wt) <= 0) {
+			git_error_clear();
+			continue;
+		}
+		error = refuse_checked_out(ref, git_worktree_path(wt));
+		goto done;
+	}
+done:
+	if (d)
+		closedir(d);
+	git_worktree_free(wt);
+	gs_buf_dispose(&dir);
+	gs_buf_dispose(&path);
+	return error;
+}
+
 int gs_store_update(gs_store_result *out, gs_repo *r, const char *message, gs_store_txn_fn fn,
 		    void *payload)
 {
@@ -1865,6 +1985,9 @@ int gs_store_update(gs_store_result *out, gs_repo *r, const char *message, gs_st
 	is_head = gs_repo_target_is_head(r);
 	if (is_head < 0)
 		return is_head;
+	error = check_other_worktrees(r, ref);
+	if (error < 0)
+		return error;
 	error = gs_odb_stage_get(&t.stage, t.git, gs_repo__stage_slot(r));
 	if (error < 0)
 		return error;

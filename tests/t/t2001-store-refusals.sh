@@ -142,4 +142,52 @@ test_expect_success 'a lock left on the ref names the lock file' '
 	snapshot after && test_cmp before after
 '
 
+test_expect_success 'a branch checked out in another worktree is refused, both ways' '
+	test_create_repo wt-main &&
+	(cd wt-main && git stats init && git stats new "Alpha" &&
+	 git worktree add -q ../wt-feat -b feat) &&
+	wt_main=$(cd wt-main && pwd) && wt_feat=$(cd wt-feat && pwd) &&
+	main_tip=$(git -C wt-main rev-parse main) && feat_tip=$(git -C wt-main rev-parse feat) &&
+	test_expect_code 1 git -C wt-feat stats set --ref main 1 state=closed 2>err &&
+	test_line_count = 1 err &&
+	grep "^git-stats: cannot update .refs/heads/main.: it is checked out in worktree .$wt_main.; run git stats there, or use a dedicated ref (stats.ref)$" err &&
+	test_expect_code 1 git -C wt-main stats set --ref feat 1 state=closed 2>err &&
+	test_line_count = 1 err &&
+	grep "^git-stats: cannot update .refs/heads/feat.: it is checked out in worktree .$wt_feat.;" err &&
+	test "$(git -C wt-main rev-parse main)" = "$main_tip" &&
+	test "$(git -C wt-main rev-parse feat)" = "$feat_tip" &&
+	test -z "$(git -C wt-main status --porcelain)" &&
+	test -z "$(git -C wt-feat status --porcelain)"
+'
+
+test_expect_success 'each worktree updates its own branch; index and files follow' '
+	(cd wt-main && git worktree add -q ../wt-b -b wtb) &&
+	(cd wt-b && git stats set 1 k=v >/dev/null &&
+	 test "$(git log -1 --format=%s wtb)" = "stats(1): set k" &&
+	 test -z "$(git status --porcelain)" && grep "^k: v$" issues/1-alpha.md) &&
+	(cd wt-main && git stats set 1 state=doing >/dev/null &&
+	 test "$(git log -1 --format=%s main)" = "stats(1): set state" &&
+	 test -z "$(git status --porcelain)" && ! grep "^k: v$" issues/1-alpha.md) &&
+	test -z "$(git -C wt-b status --porcelain)" && test -z "$(git -C wt-feat status --porcelain)"
+'
+
+test_expect_success 'a worktree whose directory is gone does not hold its branch' '
+	git -C wt-main worktree add -q ../wt-gone -b gone &&
+	rm -rf wt-gone &&
+	git -C wt-main stats set --ref gone 1 k=gone >/dev/null &&
+	git -C wt-main show gone:issues/1-alpha.md >f && grep "^k: gone$" f &&
+	git -C wt-main worktree prune
+'
+
+test_expect_success 'from a bare repository, a branch checked out in a worktree is refused' '
+	git clone -q --bare wt-main wt-bare.git &&
+	git -C wt-bare.git worktree add -q ../wt-of-bare main &&
+	tip=$(git -C wt-bare.git rev-parse main) &&
+	test_expect_code 1 git -C wt-bare.git stats set --ref main 1 k=bare 2>err &&
+	grep "it is checked out in worktree .*/wt-of-bare.;" err &&
+	test "$(git -C wt-bare.git rev-parse main)" = "$tip" &&
+	git -C wt-of-bare stats set --ref feat 1 k=feat >/dev/null &&
+	(cd wt-of-bare && git stats set 1 k=here >/dev/null && test -z "$(git status --porcelain)")
+'
+
 test_done

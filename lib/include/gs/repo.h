@@ -28,8 +28,19 @@ void gs_repo_free(gs_repo *r);
 /* The libgit2 handle (borrowed; lives as long as `r`). */
 git_repository *gs_repo_git(gs_repo *r);
 
-/* Path of $GIT_DIR with a trailing '/' (borrowed), e.g. for $GIT_DIR/stats/. */
+/*
+ * Path of $GIT_DIR with a trailing '/' (borrowed). In a linked worktree
+ * this is .git/worktrees/<name>/, which holds only that worktree's HEAD
+ * and index: use it for those, and gs_repo_commondir for anything shared.
+ */
 const char *gs_repo_gitdir(const gs_repo *r);
+
+/*
+ * Path of the common git directory with a trailing '/' (borrowed): the
+ * same as gs_repo_gitdir except in a linked worktree, where it is the
+ * main .git/ that all worktrees share with their refs and objects.
+ */
+const char *gs_repo_commondir(const gs_repo *r);
 
 /* Path of the work tree with a trailing '/', or NULL when bare (borrowed). */
 const char *gs_repo_workdir(const gs_repo *r);
