@@ -3,8 +3,10 @@
  * repository and the commit the post-commit hook captured for them, so
  * `attempt end --success` without --checkpoint can use it (SPEC §4, §9).
  *
- * Layout: $GIT_DIR/stats/attempts/<issue key>/<agent>, one small text file
- * per running attempt, rewritten atomically:
+ * Layout: $GIT_COMMON_DIR/stats/attempts/<issue key>/<agent>, one small
+ * text file per running attempt, rewritten atomically. The common dir,
+ * not a linked worktree's own: an agent may start an attempt in one
+ * worktree, commit in another and end it from a third. A file:
  *
  *   issue 012
  *   agent recon
@@ -66,7 +68,7 @@ static int issue_dir(gs_buf *out, gs_repo *r, const char *issue_id)
 	gs_buf_clear(out);
 	if ((error = issue_key(&key, issue_id)) < 0 || !key.size)
 		goto done;
-	error = gs_buf_printf(out, "%sstats/attempts/%s", gs_repo_gitdir(r), key.ptr);
+	error = gs_buf_printf(out, "%sstats/attempts/%s", gs_repo_commondir(r), key.ptr);
 done:
 	if (!key.size && error >= 0) {
 		gs_error_set("empty issue id");
@@ -262,7 +264,7 @@ static int visit(gs_repo *r, const char *issue_id, visit_fn fn, void *payload)
 			error = visit_dir(root.ptr, fn, payload);
 		goto done;
 	}
-	if ((error = gs_buf_printf(&root, "%sstats/attempts", gs_repo_gitdir(r))) < 0)
+	if ((error = gs_buf_printf(&root, "%sstats/attempts", gs_repo_commondir(r))) < 0)
 		goto done;
 	if (!(d = opendir(root.ptr)))
 		goto done;

@@ -1464,17 +1464,51 @@ static int quick_gitdir(gs_buf *out)
 	return GS_ENOTFOUND;
 }
 
+/*
+ * The common dir of `gitdir` as git finds it: GIT_COMMON_DIR, else the
+ * path in a linked worktree's "commondir" file (relative to `gitdir`
+ * unless absolute), else `gitdir` itself.
+ */
+static int quick_commondir(gs_buf *out, const char *gitdir)
+{
+	const char *env = getenv("GIT_COMMON_DIR");
+	gs_buf file = GS_BUF_INIT, text = GS_BUF_INIT;
+	int error;
+
+	gs_buf_clear(out);
+	if (env && *env)
+		return gs_buf_puts(out, env);
+	if ((error = gs_buf_printf(&file, "%s/commondir", gitdir)) < 0)
+		goto done;
+	if (gs_file_read(&text, file.ptr, 4096) == 0 && text.size) {
+		size_t n = strcspn(text.ptr, "\r\n");
+
+		if (text.ptr[0] != '/' && (error = gs_buf_printf(out, "%s/", gitdir)) < 0)
+			goto done;
+		error = gs_buf_put(out, text.ptr, n);
+	} else {
+		error = gs_buf_puts(out, gitdir);
+	}
+done:
+	gs_buf_dispose(&file);
+	gs_buf_dispose(&text);
+	return error;
+}
+
 int gs_hooks_may_have_work(const char *hook)
 {
-	gs_buf gitdir = GS_BUF_INIT, dir = GS_BUF_INIT;
+	gs_buf gitdir = GS_BUF_INIT, common = GS_BUF_INIT, dir = GS_BUF_INIT;
 	int maybe = 1;
 
 	if (strcmp(hook, "post-commit") && strcmp(hook, "post-rewrite"))
 		goto done;
-	if (quick_gitdir(&gitdir) < 0)
+	if (quick_gitdir(&gitdir) < 0 || quick_commondir(&common, gitdir.ptr) < 0)
 		goto done;
-	/* Running attempts live in $GIT_DIR/stats/attempts/ (gs/attempt.h), records in $GIT_DIR/stats/spool/ (gs/spool.h). */
-	if (gs_buf_printf(&dir, "%s/stats/attempts", gitdir.ptr) < 0)
+	/*
+	 * Running attempts live in $GIT_COMMON_DIR/stats/attempts/ (gs/attempt.h),
+	 * records in $GIT_DIR/stats/spool/ (gs/spool.h).
+	 */
+	if (gs_buf_printf(&dir, "%s/stats/attempts", common.ptr) < 0)
 		goto done;
 	maybe = dir_has_entry(dir.ptr, "");
 	if (!maybe && !strcmp(hook, "post-commit")) {
@@ -1484,6 +1518,7 @@ int gs_hooks_may_have_work(const char *hook)
 done:
 	gs_error_clear();
 	gs_buf_dispose(&gitdir);
+	gs_buf_dispose(&common);
 	gs_buf_dispose(&dir);
 	return maybe;
 }

@@ -3,17 +3,18 @@
  * ref, moved by compare-and-swap against the tip the transaction read.
  *
  * Locks, in the order they are taken:
- *   1. $GIT_DIR/stats/store.lock, an flock(2): serializes git-stats
- *      writers of one repository so they queue instead of racing, and is
- *      released by the kernel when a writer dies. Other git tools ignore
- *      it, which is why the compare-and-swap below still matters.
- *   2. $GIT_DIR/index.lock, only when the target is the checked-out
- *      branch: git's own lock, taken after the objects are written and
- *      held while the new index goes in place, the ref moves and the
- *      work tree follows, so `git commit` never sees a half update.
- *      It carries a marker; as every git-stats writer holds (1) before
- *      taking (2), a marked index.lock seen while holding (1) was left
- *      by a writer that died, and is recovered (see recover_stale).
+ *   1. $GIT_COMMON_DIR/stats/store.lock, an flock(2): serializes git-stats
+ *      writers of one repository, all its worktrees included (they share
+ *      refs), so they queue instead of racing, and is released by the
+ *      kernel when a writer dies. Other git tools ignore it, which is why
+ *      the compare-and-swap below still matters.
+ *   2. $GIT_DIR/index.lock (the worktree's own), only when the target is
+ *      the checked-out branch: git's own lock, taken after the objects are
+ *      written and held while the new index goes in place, the ref moves
+ *      and the work tree follows, so `git commit` never sees a half
+ *      update. It carries a marker; as every git-stats writer holds (1)
+ *      before taking (2), a marked index.lock seen while holding (1) was
+ *      left by a writer that died, and is recovered (see recover_stale).
  *   3. the ref's own lock, taken by libgit2 inside
  *      git_reference_create_matching.
  */
@@ -441,7 +442,11 @@ static void backoff(unsigned int attempt)
 	sleep_us(200u + rnd(cap));
 }
 
-/* Take $GIT_DIR/stats/store.lock (flock), waiting up to LOCK_WAIT_MS. */
+/*
+ * Take $GIT_COMMON_DIR/stats/store.lock (flock), waiting up to
+ * LOCK_WAIT_MS. The common dir, not a linked worktree's own: worktrees
+ * share their refs, so their writers must queue on one lock.
+ */
 static int writer_lock(int *fd_out, gs_repo *r)
 {
 	gs_buf path = GS_BUF_INIT;
@@ -449,7 +454,7 @@ static int writer_lock(int *fd_out, gs_repo *r)
 	int64_t waited_us = 0;
 
 	*fd_out = -1;
-	if (gs_buf_printf(&path, "%sstats", gs_repo_gitdir(r)) < 0 || gs_file_mkdir_p(path.ptr, 0777) < 0)
+	if (gs_buf_printf(&path, "%sstats", gs_repo_commondir(r)) < 0 || gs_file_mkdir_p(path.ptr, 0777) < 0)
 		goto done;
 	gs_buf_puts(&path, "/store.lock");
 	fd = open(path.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
@@ -493,7 +498,7 @@ struct index_lock {
 	int fd;
 	gs_buf lock_path;  /* $GIT_DIR/index.lock */
 	gs_buf index_path; /* $GIT_DIR/index */
-	gs_buf tmp_path;   /* $GIT_DIR/stats/index.tmp.<pid> */
+	gs_buf tmp_path;   /* $GIT_COMMON_DIR/stats/index.tmp.<pid> */
 };
 
 #define INDEX_LOCK_INIT { -1, GS_BUF_INIT, GS_BUF_INIT, GS_BUF_INIT }
@@ -544,7 +549,8 @@ static int index_lock_paths(struct index_lock *l, gs_repo *r)
 	if (!l->lock_path.size &&
 	    (gs_buf_printf(&l->lock_path, "%sindex.lock", gd) < 0 ||
 	     gs_buf_printf(&l->index_path, "%sindex", gd) < 0 ||
-	     gs_buf_printf(&l->tmp_path, "%sstats/index.tmp.%ld", gd, (long)getpid()) < 0))
+	     gs_buf_printf(&l->tmp_path, "%sstats/index.tmp.%ld", gs_repo_commondir(r),
+			   (long)getpid()) < 0))
 		return GS_ERROR;
 	return 0;
 }
@@ -561,7 +567,7 @@ static int index_lock_take(struct index_lock *l, gs_repo *r)
 	int fd = -1, error = GS_ERROR;
 
 	if (index_lock_paths(l, r) < 0 ||
-	    gs_buf_printf(&tmp, "%sstats/index.lock.%ld", gs_repo_gitdir(r), (long)getpid()) < 0 ||
+	    gs_buf_printf(&tmp, "%sstats/index.lock.%ld", gs_repo_commondir(r), (long)getpid()) < 0 ||
 	    gs_buf_printf(&marker, "%s%ld - - -\n", marker_prefix, (long)getpid()) < 0)
 		goto done;
 	fd = open(tmp.ptr, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
@@ -1819,9 +1825,9 @@ done:
 }
 
 /*
- * Remove the private files of writers that died: $GIT_DIR/stats/
+ * Remove the private files of writers that died: $GIT_COMMON_DIR/stats/
  * index.tmp.<pid> and index.lock.<pid>. Called with store.lock held, so
- * no live writer owns any of them.
+ * no live writer (of any worktree) owns any of them.
  */
 static void sweep_temps(gs_repo *r)
 {
@@ -1829,7 +1835,7 @@ static void sweep_temps(gs_repo *r)
 	struct dirent *de;
 	DIR *d;
 
-	if (gs_buf_printf(&dir, "%sstats", gs_repo_gitdir(r)) < 0)
+	if (gs_buf_printf(&dir, "%sstats", gs_repo_commondir(r)) < 0)
 		goto done;
 	d = opendir(dir.ptr);
 	if (!d)

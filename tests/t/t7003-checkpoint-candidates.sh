@@ -103,4 +103,46 @@ test_expect_success 'with no attempt running the post-commit program is not star
 	 fi)
 '
 
+test_expect_success 'linked worktrees: a dedicated ref, hooks installed, a worktree on wtb' '
+	test_create_repo wtrepo &&
+	(cd wtrepo && git stats init --ref issues >/dev/null && git stats new "Shared" >/dev/null &&
+	 git stats install >/dev/null && git worktree add -q ../wt -b wtb)
+'
+
+test_expect_success 'started and committed in a linked worktree, ended from the main checkout' '
+	(cd wt && git stats attempt start 1 --agent w >/dev/null &&
+	 echo y >y && git add y && git commit -q -m y -m "Issue: 1" && git rev-parse HEAD >../want) &&
+	(cd wtrepo && git stats attempt end 1 --agent w --success --cost 1 --json >out &&
+	 grep "\"checkpoint_source\":\"post-commit\"" out &&
+	 grep "\"checkpoint\":\"$(cat ../want)\"" out &&
+	 checkpoint 1 w >got && test_cmp ../want got &&
+	 test ! -e ../wt/.git/stats && test ! -d .git/worktrees/wt/stats)
+'
+
+test_expect_success 'started in the main checkout, committed and ended in a linked worktree' '
+	(cd wtrepo && git stats attempt start 1 --agent m >/dev/null) &&
+	(cd wt && echo z >z && git add z && git commit -q -m z -m "Issue: 1" &&
+	 git rev-parse HEAD >../want && echo u >u && git add u && git commit -q -m unrelated &&
+	 git stats attempt end 1 --agent m --success --json >out &&
+	 grep "\"checkpoint_source\":\"post-commit\"" out &&
+	 checkpoint 1 m >got && test_cmp ../want got)
+'
+
+test_expect_success 'an amend in a linked worktree moves a candidate taken there' '
+	(cd wtrepo && git stats attempt start 1 --agent a >/dev/null) &&
+	(cd wt && echo q >q && git add q && git commit -q -m first -m "Issue: 1" &&
+	 git commit -q --amend -m second -m "Issue: 1" && git rev-parse HEAD >../want) &&
+	(cd wtrepo && git stats attempt end 1 --agent a --success >/dev/null &&
+	 checkpoint 1 a >got && test_cmp ../want got)
+'
+
+test_expect_success 'in a linked worktree with no attempt running the program is not started' '
+	(cd wt && unset GIT_STATS_HOOK_TRACE &&
+	 { test ! -d ../wtrepo/.git/stats/attempts || test -z "$(ls ../wtrepo/.git/stats/attempts)"; } &&
+	 if command -v strace >/dev/null 2>&1; then
+		strace -f -e trace=execve -o ../trace git commit -q --allow-empty -m quiet &&
+		grep -q "hooks/post-commit" ../trace && ! grep -q "git-stats-hook-post-commit" ../trace
+	 fi)
+'
+
 test_done

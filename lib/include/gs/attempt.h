@@ -215,8 +215,8 @@ const char *gs_agents_latest_checkpoint(const gs_agents *a);
 
 /*
  * A running attempt as this repository knows it locally
- * ($GIT_DIR/stats/attempts/, never committed). `issue` is the id as the
- * start command resolved it.
+ * ($GIT_COMMON_DIR/stats/attempts/, shared by all worktrees, never
+ * committed). `issue` is the id as the start command resolved it.
  */
 typedef struct {
 	char *issue;
