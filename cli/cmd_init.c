@@ -83,35 +83,33 @@ int cmd_init(int argc, char **argv)
 		else
 			return cli_usage_error(usage, "unexpected argument '%s'", argv[i]);
 	}
-	error = cli_open_repo(&repo, ref);
+	/*
+	 * Everything is validated before the first config write: a refused
+	 * --issues-dir or --ref leaves the config as it was. An explicit
+	 * directory also replaces a bad stats.issuesDir without reading it.
+	 */
+	if (dir) {
+		error = gs_repo_open_issues_dir(&repo, NULL, dir);
+		if (error == 0 && ref)
+			error = gs_repo_set_ref(repo, ref);
+	} else {
+		error = cli_open_repo(&repo, ref);
+	}
 	if (error < 0)
 		goto fail;
-	if (dir) {
-		error = gs_repo_config_set_str(repo, "stats.issuesDir", dir);
-		if (error < 0)
-			goto fail;
-		gs_repo_free(repo);
-		repo = NULL;
-		/* reopen: the directory is validated as config is read */
-		error = cli_open_repo(&repo, ref);
-		if (error < 0)
-			goto fail;
-	} else if (gs_repo_config_str(&cur, repo, "stats.issuesDir") == GS_ENOTFOUND) {
+	error = gs_repo_target_ref(&target, repo);
+	if (error < 0)
+		goto fail;
+	if (dir || gs_repo_config_str(&cur, repo, "stats.issuesDir") == GS_ENOTFOUND) {
 		error = gs_repo_config_set_str(repo, "stats.issuesDir", gs_repo_issues_dir(repo));
 		if (error < 0)
 			goto fail;
 	}
 	if (ref) {
-		error = gs_repo_target_ref(&target, repo);
-		if (error < 0)
-			goto fail;
 		error = gs_repo_config_set_str(repo, "stats.ref", target);
 		if (error < 0)
 			goto fail;
 	}
-	error = gs_repo_target_ref(&target, repo);
-	if (error < 0)
-		goto fail;
 	is_head = gs_repo_target_is_head(repo);
 	if (is_head < 0) {
 		error = is_head;

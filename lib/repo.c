@@ -110,7 +110,12 @@ static char *dup_dir(const char *path)
 	return s;
 }
 
-int gs_repo_open(gs_repo **out, const char *path)
+/*
+ * `issues_dir`, when given, replaces stats.issuesDir, which is then not
+ * read at all: a config holding a bad value must not stop `init` from
+ * repairing it.
+ */
+static int open_repo(gs_repo **out, const char *path, const char *issues_dir)
 {
 	gs_repo *r = NULL;
 	char *dir = NULL;
@@ -150,8 +155,15 @@ int gs_repo_open(gs_repo **out, const char *path)
 		if (!r->workdir)
 			goto oom;
 	}
-	rc = gs_repo_config_str(&dir, r, "stats.issuesDir");
-	if (rc == GS_ENOTFOUND) {
+	if (issues_dir) {
+		r->issues_dir = gs_repo__clean_issues_dir(issues_dir);
+		if (!r->issues_dir) {
+			gs_error_set("--issues-dir: '%s' is not a directory inside the repository",
+				     issues_dir);
+			error = GS_EUSAGE;
+			goto done;
+		}
+	} else if ((rc = gs_repo_config_str(&dir, r, "stats.issuesDir")) == GS_ENOTFOUND) {
 		r->issues_dir = strdup("issues");
 		if (!r->issues_dir)
 			goto oom;
@@ -177,6 +189,16 @@ done:
 	free(dir);
 	gs_repo_free(r);
 	return error;
+}
+
+int gs_repo_open(gs_repo **out, const char *path)
+{
+	return open_repo(out, path, NULL);
+}
+
+int gs_repo_open_issues_dir(gs_repo **out, const char *path, const char *issues_dir)
+{
+	return open_repo(out, path, issues_dir);
 }
 
 void gs_repo_free(gs_repo *r)

@@ -68,4 +68,23 @@ test_expect_success 'stats.issuesDir moves the issues; escaping it is refused' '
 	 git config stats.issuesDir issues)
 '
 
+test_expect_success 'init --issues-dir refuses a bad directory without writing config' '
+	cp repo/.git/config config.before &&
+	for d in ../x .git/x x/.git /abs ""; do
+		test_expect_code 2 git -C repo stats init --issues-dir "$d" 2>err || exit 1
+		test_line_count = 1 err || exit 1
+		grep "^git-stats: --issues-dir: .* is not a directory inside the repository" err ||
+			exit 1
+		test_cmp config.before repo/.git/config || exit 1
+	done
+'
+
+test_expect_success 'init --issues-dir repairs a bad stats.issuesDir' '
+	(cd repo && git config stats.issuesDir ../outside &&
+	 test_expect_code 2 git stats list 2>err &&
+	 git stats init --issues-dir ./issues/ &&
+	 test "$(git config stats.issuesDir)" = issues &&
+	 git stats show 1 >out && grep "On the side" out)
+'
+
 test_done

@@ -25,6 +25,15 @@ typedef struct gs_repo gs_repo;
 int gs_repo_open(gs_repo **out, const char *path);
 void gs_repo_free(gs_repo *r);
 
+/*
+ * gs_repo_open with `issues_dir` as the issues directory instead of
+ * stats.issuesDir, which is not read; GS_EUSAGE when it escapes the
+ * repository. For `init --issues-dir`:
+ * validate before writing the config, and repair a config whose value is
+ * refused at open.
+ */
+int gs_repo_open_issues_dir(gs_repo **out, const char *path, const char *issues_dir);
+
 /* The libgit2 handle (borrowed; lives as long as `r`). */
 git_repository *gs_repo_git(gs_repo *r);
 
