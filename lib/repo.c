@@ -246,25 +246,43 @@ const char *gs_repo_issues_dir(const gs_repo *r)
 	return r->issues_dir;
 }
 
-/* "issues" -> "refs/heads/issues"; "refs/..." as is; validated. */
+/*
+ * "issues" -> "refs/heads/issues"; "refs/..." as is; validated: a short
+ * name must be a branch name git would create ("HEAD", "-x" are not), a
+ * full name a valid ref outside refs/tags/ (an update would move a tag)
+ * and, under refs/heads/, a valid branch name again.
+ */
 static int full_ref_name(char **out, const char *name, const char *what)
 {
 	gs_buf b = GS_BUF_INIT;
-	int valid = 0;
+	int valid = 0, error = GS_EUSAGE;
 
 	*out = NULL;
-	if (!strncmp(name, "refs/", 5))
-		gs_buf_puts(&b, name);
-	else
-		gs_buf_printf(&b, "refs/heads/%s", name);
-	if (git_reference_name_is_valid(&valid, b.ptr) < 0 || !valid || strncmp(b.ptr, "refs/", 5) ||
+	if ((!strncmp(name, "refs/", 5) ? gs_buf_puts(&b, name)
+					: gs_buf_printf(&b, "refs/heads/%s", name)) < 0) {
+		gs_buf_dispose(&b);
+		return GS_ERROR;
+	}
+	if (!strncmp(b.ptr, "refs/tags/", 10)) {
+		gs_error_set("%s: '%s' is a tag; issues are committed to a branch or another "
+			     "ref, tags do not move", what, name);
+		goto done;
+	}
+	if (git_reference_name_is_valid(&valid, b.ptr) < 0 || !valid ||
 	    b.ptr[strlen(b.ptr) - 1] == '/') {
 		gs_error_set("%s: '%s' is not a valid ref name", what, name);
-		gs_buf_dispose(&b);
-		return GS_EUSAGE;
+		goto done;
+	}
+	if (!strncmp(b.ptr, "refs/heads/", 11) &&
+	    (git_branch_name_is_valid(&valid, b.ptr + 11) < 0 || !valid)) {
+		gs_error_set("%s: '%s' is not a valid branch name", what, name);
+		goto done;
 	}
 	*out = gs_buf_detach(&b);
-	return 0;
+	error = 0;
+done:
+	gs_buf_dispose(&b);
+	return error;
 }
 
 int gs_repo_set_ref(gs_repo *r, const char *ref)

@@ -37,6 +37,28 @@ test_expect_success '--ref overrides stats.ref; a ref that does not exist is cre
 	 test_expect_code 1 git stats show --ref other 2 2>err && grep "not found" err)
 '
 
+test_expect_success 'HEAD, invalid names and tags are refused as the target ref' '
+	(cd repo && git tag v1 main && git for-each-ref >refs.before &&
+	 test_expect_code 2 git stats init --ref HEAD 2>err && test_line_count = 1 err &&
+	 grep "^git-stats: --ref: .HEAD. is not a valid branch name$" err &&
+	 for r in HEAD refs/heads/HEAD -x "a..b" refs/heads/x/ refs/tags/v1 v1/../x; do
+		test_expect_code 2 git stats set --ref "$r" 1 a=1 2>err || exit 1
+		test_line_count = 1 err || exit 1
+		grep "^git-stats: --ref: " err || exit 1
+	 done &&
+	 test_expect_code 2 git stats set --ref refs/tags/v1 1 a=1 2>err &&
+	 grep "is a tag" err &&
+	 git config stats.ref refs/tags/v1 &&
+	 test_expect_code 2 git stats set 1 a=1 2>err && test_line_count = 1 err &&
+	 grep "^git-stats: stats.ref: .refs/tags/v1. is a tag" err &&
+	 git config stats.ref HEAD &&
+	 test_expect_code 2 git stats show 1 2>err && grep "^git-stats: stats.ref: .HEAD." err &&
+	 git config stats.ref refs/heads/issues &&
+	 git for-each-ref >refs.after && test_cmp refs.before refs.after &&
+	 git stats new --ref refs/stats/x "Custom namespace" &&
+	 git rev-parse --verify -q refs/stats/x >/dev/null)
+'
+
 test_expect_success 'a bare repository works with an explicit ref' '
 	git init -q --bare bare.git &&
 	(cd bare.git &&
