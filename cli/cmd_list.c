@@ -322,6 +322,8 @@ int cmd_list(int argc, char **argv)
 	}
 	error = cli_open_repo(&repo, ref);
 	if (error == 0)
+		error = gs_repo_check_named_target(repo);
+	if (error == 0)
 		error = gs_repo_target_ref(&target, repo);
 	if (error < 0)
 		goto fail;

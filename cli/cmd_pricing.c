@@ -98,6 +98,7 @@ int cmd_pricing(int argc, char **argv)
 		models[nmodels++] = argv[a];
 	}
 	if ((error = cli_open_repo(&repo, ref)) < 0 ||
+	    (error = gs_repo_check_named_target(repo)) < 0 ||
 	    (error = gs_pricing_load_repo(&pricing, &source, repo)) < 0) {
 		rc = cli_fail(error);
 		goto out;

@@ -242,6 +242,8 @@ int cmd_show(int argc, char **argv)
 	if (error == 0)
 		error = cli_open_repo(&repo, ref);
 	if (error == 0)
+		error = gs_repo_check_named_target(repo);
+	if (error == 0)
 		error = load_issue(&fm, &path, repo, id);
 	if (error == 0)
 		error = json ? show_json(stdout, repo, fm) : (show_table(stdout, fm, path), show_runs(stdout, fm));

@@ -129,6 +129,7 @@ int cmd_usage(int argc, char **argv)
 
 	/* Pricing only names the provider of runs and sessions that did not record one. */
 	if ((error = cli_open_repo(&repo, ref)) < 0 ||
+	    (error = gs_repo_check_named_target(repo)) < 0 ||
 	    (error = gs_pricing_load_repo(&pricing, NULL, repo)) < 0 ||
 	    (error = gs_usage_report_new(&report, by, source, &window)) < 0)
 		goto fail;

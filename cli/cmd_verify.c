@@ -240,6 +240,7 @@ int cmd_verify(int argc, char **argv)
 		}
 	}
 	if ((error = cli_open_repo(&repo, ref)) < 0 ||
+	    (error = gs_repo_check_named_target(repo)) < 0 ||
 	    (error = target_tree(&tree, &refname, repo)) < 0) {
 		rc = cli_fail(error);
 		goto out;

@@ -351,6 +351,37 @@ done:
 	return error;
 }
 
+int gs_repo_check_named_target(gs_repo *r)
+{
+	const char *target, *what = "--ref";
+	char *conf = NULL;
+	git_oid oid;
+	int error, rc;
+
+	if (!r->ref_override) {
+		error = gs_repo_config_str(&conf, r, "stats.ref");
+		if (error == GS_ENOTFOUND || (error == 0 && !*conf)) {
+			free(conf);
+			return 0; /* HEAD's branch: unborn is a fresh repository */
+		}
+		free(conf);
+		if (error < 0)
+			return error;
+		what = "stats.ref";
+	}
+	error = gs_repo_target_ref(&target, r);
+	if (error < 0)
+		return error;
+	rc = git_reference_name_to_id(&oid, r->git, target);
+	if (rc == GIT_ENOTFOUND) {
+		gs_error_set("%s: ref '%s' not found", what, target);
+		return GS_ENOTFOUND;
+	}
+	if (rc < 0)
+		return gs_repo_git_error("cannot read '%s'", target);
+	return 0;
+}
+
 int gs_repo_target_is_head(gs_repo *r)
 {
 	git_reference *head = NULL;

@@ -37,6 +37,27 @@ test_expect_success '--ref overrides stats.ref; a ref that does not exist is cre
 	 test_expect_code 1 git stats show --ref other 2 2>err && grep "not found" err)
 '
 
+test_expect_success 'reading commands: a named ref that does not exist is an error' '
+	(cd repo && git for-each-ref >refs.before &&
+	 for c in list "list --json" usage verify "show 1" pricing; do
+		test_expect_code 1 git stats $c --ref nope >out 2>err || exit 1
+		test_line_count = 1 err || exit 1
+		grep "^git-stats: --ref: ref .refs/heads/nope. not found$" err || exit 1
+		test_line_count = 0 out || exit 1
+	 done &&
+	 git config stats.ref nope &&
+	 test_expect_code 1 git stats list 2>err &&
+	 grep "^git-stats: stats.ref: ref .refs/heads/nope. not found$" err &&
+	 git config stats.ref refs/heads/issues &&
+	 git for-each-ref >refs.after && test_cmp refs.before refs.after)
+'
+
+test_expect_success 'reading commands on an unborn current branch show nothing, exit 0' '
+	test_create_repo fresh &&
+	(cd fresh && git stats init && git stats list >out && grep "^total" out &&
+	 git stats usage && git stats verify && git stats list --json)
+'
+
 test_expect_success 'HEAD, invalid names and tags are refused as the target ref' '
 	(cd repo && git tag v1 main && git for-each-ref >refs.before &&
 	 test_expect_code 2 git stats init --ref HEAD 2>err && test_line_count = 1 err &&

@@ -76,6 +76,16 @@ int gs_repo_set_ref(gs_repo *r, const char *ref);
 int gs_repo_target_ref(const char **out, gs_repo *r);
 
 /*
+ * For reading commands: GS_ENOTFOUND ("ref '...' not found", naming
+ * --ref or stats.ref) when the target ref was named explicitly and does
+ * not exist, most likely a misspelling; writing commands create it
+ * instead (SPEC §1). 0 when it exists, and when the target is HEAD's
+ * branch, which is not even resolved (unborn in a fresh repository,
+ * detached is left to the caller).
+ */
+int gs_repo_check_named_target(gs_repo *r);
+
+/*
  * 1 when the target ref is the branch checked out in the work tree (so
  * index and work tree follow each update), 0 otherwise (bare repository,
  * dedicated ref), negative on error.
