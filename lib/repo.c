@@ -7,6 +7,7 @@
 #include "repo_internal.h"
 
 #include <git2.h>
+#include <git2/sys/repository.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,6 +112,85 @@ static char *dup_dir(const char *path)
 }
 
 /*
+ * What GIT_REPOSITORY_OPEN_FROM_ENV does, plus GIT_WORK_TREE: libgit2 1.5
+ * refuses that variable ("unimplemented") although git, and our README,
+ * honour it. The other variables are read exactly as that flag reads
+ * them, in its order; then the repository found is pointed at the work
+ * tree, as git does with --work-tree. libgit2 error codes.
+ */
+static int open_with_work_tree(git_repository **out, const char *work_tree)
+{
+	git_repository *repo = NULL;
+	git_index *index = NULL;
+	git_odb *odb = NULL;
+	const char *start = ".", *v;
+	unsigned int flags = 0;
+	char *alts = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	if ((v = getenv("GIT_DIR")) != NULL) {
+		start = v;
+		flags |= GIT_REPOSITORY_OPEN_NO_SEARCH | GIT_REPOSITORY_OPEN_NO_DOTGIT;
+	}
+	if ((v = getenv("GIT_DISCOVERY_ACROSS_FILESYSTEM")) != NULL) {
+		int across = 0;
+
+		if ((rc = git_config_parse_bool(&across, v)) < 0)
+			goto done;
+		if (across)
+			flags |= GIT_REPOSITORY_OPEN_CROSS_FS;
+	}
+	if ((v = getenv("GIT_INDEX_FILE")) != NULL && (rc = git_index_open(&index, v)) < 0)
+		goto done;
+	if ((v = getenv("GIT_OBJECT_DIRECTORY")) != NULL && (rc = git_odb_open(&odb, v)) < 0)
+		goto done;
+	if (getenv("GIT_COMMON_DIR")) {
+		git_error_set_str(GIT_ERROR_INVALID, "GIT_COMMON_DIR unimplemented");
+		rc = GIT_ERROR;
+		goto done;
+	}
+	rc = git_repository_open_ext(&repo, start, flags, getenv("GIT_CEILING_DIRECTORIES"));
+	if (rc < 0)
+		goto done;
+	if (odb && (rc = git_repository_set_odb(repo, odb)) < 0)
+		goto done;
+	if ((v = getenv("GIT_ALTERNATE_OBJECT_DIRECTORIES")) != NULL) {
+		char *alt, *sep;
+
+		if (!odb && (rc = git_repository_odb(&odb, repo)) < 0)
+			goto done;
+		if (!(alts = strdup(v))) {
+			git_error_set_oom();
+			rc = GIT_ERROR;
+			goto done;
+		}
+		for (alt = alts; alt; alt = sep) {
+			if ((sep = strchr(alt, GIT_PATH_LIST_SEPARATOR)) != NULL)
+				*sep++ = '\0';
+			if (*alt && (rc = git_odb_add_disk_alternate(odb, alt)) < 0)
+				goto done;
+		}
+	}
+	if ((v = getenv("GIT_NAMESPACE")) != NULL && *v &&
+	    (rc = git_repository_set_namespace(repo, v)) < 0)
+		goto done;
+	if (index && (rc = git_repository_set_index(repo, index)) < 0)
+		goto done;
+	/* relative to the current directory, as git reads it; no gitlink written */
+	if ((rc = git_repository_set_workdir(repo, work_tree, 0)) < 0)
+		goto done;
+	*out = repo;
+	repo = NULL;
+done:
+	free(alts);
+	git_index_free(index);
+	git_odb_free(odb);
+	git_repository_free(repo);
+	return rc;
+}
+
+/*
  * `issues_dir`, when given, replaces stats.issuesDir, which is then not
  * read at all: a config holding a bad value must not stop `init` from
  * repairing it.
@@ -130,6 +210,8 @@ static int open_repo(gs_repo **out, const char *path, const char *issues_dir)
 	}
 	if (path)
 		rc = git_repository_open_ext(&r->git, path, 0, NULL);
+	else if (getenv("GIT_WORK_TREE"))
+		rc = open_with_work_tree(&r->git, getenv("GIT_WORK_TREE"));
 	else
 		rc = git_repository_open_ext(&r->git, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
 	if (rc == GIT_ENOTFOUND) {

@@ -103,6 +103,22 @@ test_expect_success 'GIT_DIR is respected' '
 	(cd repo && GIT_DIR=../bare.git git stats list >../out2) && grep "In a bare repo" out2
 '
 
+test_expect_success 'GIT_WORK_TREE (git --work-tree) is respected' '
+	test_create_repo wt &&
+	(cd wt && git stats init && git stats new "Alpha") &&
+	R=$PWD/wt && mkdir elsewhere &&
+	(cd elsewhere && git --git-dir="$R/.git" --work-tree="$R" stats set 1 k=v) &&
+	grep "^k: v$" wt/issues/1-alpha.md &&
+	test "$(git -C wt log -1 --format=%s)" = "stats(1): set k" &&
+	test -z "$(git -C wt status --porcelain)" &&
+	(cd wt/issues && GIT_WORK_TREE=.. git stats show 1 >../../out) && grep "k  *v" out &&
+	git init -q --bare dot.git && mkdir home &&
+	git --git-dir=dot.git --work-tree=home stats init &&
+	git --git-dir=dot.git --work-tree=home stats new "Dotfiles" &&
+	test -f home/issues/1-dotfiles.md &&
+	test -z "$(git --git-dir=dot.git --work-tree=home status --porcelain)"
+'
+
 test_expect_success 'stats.issuesDir moves the issues; escaping it is refused' '
 	(cd repo && git config stats.issuesDir docs/tasks &&
 	 git stats new "Nested" >out && grep "^docs/tasks/1-nested.md$" out &&
