@@ -507,22 +507,112 @@ int gs_issue_resolve(char **path_out, git_oid *blob_out, git_repository *repo,
 	return error;
 }
 
-int gs_issue__next_id(int64_t *out, const gs_issue__ent *ents, size_t n)
+/* The value of an all-digit id, or 0 when it is not one (or too long). */
+static int64_t numeric_id(const char *id)
+{
+	size_t k = digit_run(id);
+	int64_t v = 0;
+
+	if (!k || id[k] || k > 18)
+		return 0;
+	for (size_t j = 0; j < k; j++)
+		v = v * 10 + (id[j] - '0');
+	return v;
+}
+
+/* An all-digit value of at most 18 digits, else 0; `end` bounds it. */
+static int64_t digits_value(const char *p, const char *end)
+{
+	int64_t v = 0;
+	size_t k = 0;
+
+	while (p + k < end && isdigit((unsigned char)p[k]))
+		v = v * 10 + (p[k++] - '0');
+	return k && k <= 18 ? v : 0;
+}
+
+/*
+ * The largest numeric id a file's frontmatter gives, from its lines
+ * alone, so `new` need not parse 10,000 frontmatters: an `id: 12` or
+ * `id=12` line counts, a plain value starting with a letter is no number.
+ * -1 when the lines cannot tell (a quoted id, "id" written another way)
+ * and the caller must parse. It may count too much (an "id:" line inside
+ * a multi-line scalar), which only skips a number, never too little.
+ */
+static int64_t scan_fm_numeric_id(const char *p, size_t n)
+{
+	const char *end = p + n, *eol;
+	int64_t max = 0;
+	int seen_key = 0, seen_text = 0;
+
+	if (n >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
+		p += 3;
+	if (end - p < 3 || memcmp(p, "---", 3))
+		return 0; /* no frontmatter, no id */
+	for (p = memchr(p, '\n', (size_t)(end - p)); p && ++p < end; p = eol) {
+		const char *q = p, *v;
+		size_t len;
+
+		eol = memchr(p, '\n', (size_t)(end - p));
+		len = (size_t)((eol ? eol : end) - p);
+		if (len && p[len - 1] == '\r')
+			len--;
+		if ((len == 3 && (!memcmp(p, "---", 3) || !memcmp(p, "...", 3))))
+			return seen_key || !seen_text ? max : -1;
+		for (size_t i = 0; i + 1 < len; i++)
+			if ((p[i] == 'i' || p[i] == 'I') && (p[i + 1] == 'd' || p[i + 1] == 'D'))
+				seen_text = 1;
+		if (len < 3 || p[0] != 'i' || p[1] != 'd')
+			continue;
+		for (q = p + 2; q < p + len && (*q == ' ' || *q == '\t'); q++)
+			;
+		if (q == p + len || (*q != ':' && *q != '='))
+			continue;
+		for (v = q + 1; v < p + len && (*v == ' ' || *v == '\t'); v++)
+			;
+		seen_key = 1;
+		if (v < p + len && isalpha((unsigned char)*v))
+			continue; /* BACK-7: a string */
+		if (v == p + len || !isdigit((unsigned char)*v))
+			return -1;
+		if (digits_value(v, p + len) > max)
+			max = digits_value(v, p + len);
+	}
+	return -1; /* no closing line: let the parser say what it is */
+}
+
+/*
+ * Past every id in use: file names and frontmatter ids both (SPEC §1, the
+ * frontmatter id is authoritative), so a file '9.md' saying 'id: 10'
+ * keeps 10 from being handed out again.
+ */
+int gs_issue__next_id(int64_t *out, git_repository *repo, const gs_issue__ent *ents, size_t n)
 {
 	int64_t max = 0;
 
+	*out = 1;
 	for (size_t i = 0; i < n; i++) {
 		char id[GS_ISSUE_ID_MAX + 1];
-		int64_t v = 0;
-		size_t k;
+		git_blob *blob = NULL;
+		char *fm_id = NULL;
+		int64_t v;
+		int error;
 
 		if (ent_id(id, sizeof(id), &ents[i]) < 0)
 			continue;
-		k = digit_run(id);
-		if (!k || id[k] || k > 18)
-			continue;
-		for (size_t j = 0; j < k; j++)
-			v = v * 10 + (id[j] - '0');
+		if ((v = numeric_id(id)) > max)
+			max = v;
+		if (git_blob_lookup(&blob, repo, &ents[i].oid) < 0)
+			return gs_repo_git_error("cannot read '%s'", ents[i].name);
+		v = scan_fm_numeric_id(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+		git_blob_free(blob);
+		if (v < 0) {
+			error = read_fm_id(&fm_id, repo, &ents[i].oid, ents[i].name);
+			if (error < 0)
+				return error;
+			v = fm_id ? numeric_id(fm_id) : 0;
+			free(fm_id);
+		}
 		if (v > max)
 			max = v;
 	}
@@ -542,7 +632,7 @@ int gs_issue_next_id(int64_t *out, git_repository *repo, git_tree *tree, const c
 	if (error == 0)
 		error = gs_issue__ents_from_tree(&ents, &n, dir);
 	if (error == 0)
-		error = gs_issue__next_id(out, ents, n);
+		error = gs_issue__next_id(out, repo, ents, n);
 	free(ents);
 	git_tree_free(dir);
 	return error;

@@ -29,6 +29,6 @@ int gs_issue__list(gs_issue_list *out, git_repository *repo, const gs_issue__ent
 int gs_issue__resolve(char **path_out, char **id_out, git_oid *blob_out, git_repository *repo,
 		      const gs_issue__ent *ents, size_t n, const char *issues_dir, const char *id);
 
-int gs_issue__next_id(int64_t *out, const gs_issue__ent *ents, size_t n);
+int gs_issue__next_id(int64_t *out, git_repository *repo, const gs_issue__ent *ents, size_t n);
 
 #endif

@@ -175,7 +175,7 @@ int gs_txn_list(gs_issue_list *out, gs_txn *t, unsigned int flags)
 
 int gs_txn_next_id(int64_t *out, gs_txn *t)
 {
-	return gs_issue__next_id(out, t->ents, t->nents);
+	return gs_issue__next_id(out, t->git, t->ents, t->nents);
 }
 
 static void txn_reset(gs_txn *t)

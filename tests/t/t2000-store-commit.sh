@@ -32,6 +32,19 @@ test_expect_success 'new picks max id + 1, takes --id, quotes odd titles' '
 	 grep "already exists" err)
 '
 
+test_expect_success 'new skips ids a frontmatter already uses' '
+	test_create_repo ids &&
+	(cd ids && git stats init && git stats new "One" &&
+	 printf -- "---\nid: 10\ntitle: ten\n---\n" >issues/9.md &&
+	 git add -A && git commit -q -m "9.md is issue 10" &&
+	 git stats new "Next" >out && echo issues/11-next.md >expect && test_cmp expect out &&
+	 printf -- "---\r\ntitle: q\r\nid: \"20\"\r\n---\r\n" >issues/3.md &&
+	 printf -- "---\n{title: flow, id: 30}\n---\n" >issues/4.md &&
+	 git add -A && git commit -q -m "quoted and flow ids" &&
+	 git stats new "After" >out && echo issues/31-after.md >expect && test_cmp expect out &&
+	 git stats show 10 >out && grep "issues/9.md" out)
+'
+
 test_expect_success 'set commits the change; log, show and status agree' '
 	(cd repo &&
 	 git stats set 1 state=closed priority=3 >out &&

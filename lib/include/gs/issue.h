@@ -90,8 +90,10 @@ int gs_issue_resolve(char **path_out, git_oid *blob_out, git_repository *repo,
 		     git_tree *tree, const char *issues_dir, const char *id);
 
 /*
- * The highest numeric id among file names plus one (1 when none): the
- * default id of `git stats new`. Non-numeric ids are skipped.
+ * The highest numeric id among file names and frontmatter ids plus one
+ * (1 when none): the default id of `git stats new`. Non-numeric ids are
+ * skipped. Reads every issue file, parsing a frontmatter only when its
+ * `id` line is not a plain number.
  */
 int gs_issue_next_id(int64_t *out, git_repository *repo, git_tree *tree,
 		     const char *issues_dir);

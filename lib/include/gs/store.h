@@ -116,7 +116,10 @@ int gs_txn_resolve(char **path, gs_txn *t, const char *id);
  */
 int gs_txn_list(gs_issue_list *out, gs_txn *t, unsigned int flags);
 
-/* The highest numeric issue id at the snapshot plus one (gs_issue_next_id). */
+/*
+ * The highest numeric issue id (file names and frontmatter) at the
+ * snapshot plus one (gs_issue_next_id).
+ */
 int gs_txn_next_id(int64_t *out, gs_txn *t);
 
 /*
