@@ -54,15 +54,18 @@ static int load_row(struct row *r, git_repository *git, const gs_issue_entry *e)
 	git_blob *blob = NULL;
 	gs_fm *fm = NULL;
 	char *fm_id = NULL;
+	int error;
 
 	memset(r, 0, sizeof(*r));
 	if (git_blob_lookup(&blob, git, &e->blob) < 0)
 		return gs_repo_git_error("cannot read '%s'", e->path);
-	if (gs_fm_parse(&fm, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), e->path) < 0) {
-		fm = NULL; /* listed with what the name tells; verify reports the file */
-		gs_error_clear();
+	error = gs_fm_parse(&fm, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), e->path);
+	if (error < 0) {
+		/* GS_EPARSE: the caller names the file; a row of zeros would pass for an issue */
+		git_blob_free(blob);
+		return error;
 	}
-	fm_id = fm ? get_str(fm, "id") : NULL;
+	fm_id = get_str(fm, "id");
 	r->id = strdup(fm_id && *fm_id ? fm_id : e->id);
 	free(fm_id);
 	r->path = strdup(e->path);
@@ -287,7 +290,7 @@ int cmd_list(int argc, char **argv)
 	git_commit *commit = NULL;
 	git_tree *tree = NULL;
 	struct row *rows = NULL;
-	size_t nrows = 0;
+	size_t nrows = 0, unparsable = 0;
 	git_oid oid;
 	int rc = CLI_RUNTIME, error, json = 0, grc;
 
@@ -345,19 +348,24 @@ int cmd_list(int argc, char **argv)
 		error = GS_ERROR;
 		goto fail;
 	}
-	for (; nrows < list.count; nrows++) {
-		error = load_row(&rows[nrows], gs_repo_git(repo), &list.entries[nrows]);
-		if (error < 0) {
-			nrows++;
-			goto fail;
+	/* an unparsable file is named on stderr and makes the exit 1; the others are listed */
+	for (size_t i = 0; i < list.count; i++) {
+		error = load_row(&rows[nrows], gs_repo_git(repo), &list.entries[i]);
+		if (error == GS_EPARSE) {
+			fprintf(stderr, "git-stats: %s\n", gs_error_last());
+			unparsable++;
+			continue;
 		}
+		nrows++;
+		if (error < 0)
+			goto fail;
 	}
 	qsort(rows, nrows, sizeof(*rows), cmp_rows);
 	if (json)
 		print_json(rows, nrows);
 	else if ((error = print_table(rows, nrows)) < 0)
 		goto fail;
-	rc = CLI_OK;
+	rc = unparsable ? CLI_RUNTIME : CLI_OK;
 	goto done;
 fail:
 	rc = cli_fail(error);

@@ -61,4 +61,17 @@ test_expect_success 'show lists the run blocks as a table' '
 	(cd repo && git stats show 3) >out3 && ! grep "^Runs" out3
 '
 
+test_expect_success 'list names a file whose frontmatter does not parse and exits 1' '
+	(cd repo && git stats list >../good && git stats list --json >../good.json &&
+	 printf -- "---\ntitle: broken\nrun_count: [\n---\nbody\n" >issues/5.md &&
+	 git add issues && git commit -q -m broken &&
+	 test_expect_code 1 git stats show 5 2>../show.err &&
+	 test_expect_code 1 git stats list >../list 2>../err &&
+	 test_expect_code 1 git stats list --json >../list.json 2>../err.json) &&
+	test_cmp good list && test_cmp good.json list.json &&
+	test_line_count = 1 err &&
+	grep "^git-stats: cannot parse frontmatter of .issues/5.md. at line 4: " err &&
+	test_cmp show.err err && test_cmp err err.json
+'
+
 test_done
