@@ -139,16 +139,57 @@ done:
 	return error;
 }
 
-static int show_json(FILE *f, gs_repo *repo, const gs_fm *fm)
+/*
+ * "id" is always there and a string, as in list: the file name's id when
+ * the frontmatter has none (first, where the template puts it) or an
+ * empty one (in its place).
+ */
+static int json_id_from_name(cJSON **obj, const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	cJSON *id = cJSON_GetObjectItemCaseSensitive(*obj, "id"), *out;
+	char name_id[GS_ISSUE_ID_MAX + 1];
+
+	if (cJSON_IsString(id) && *id->valuestring)
+		return 0;
+	if (gs_issue_id_from_name(name_id, sizeof(name_id), base) < 0)
+		return 0; /* resolved by frontmatter id alone: nothing better to say */
+	if (id) {
+		if (!cJSON_ReplaceItemInObjectCaseSensitive(*obj, "id", cJSON_CreateString(name_id)))
+			goto oom;
+		return 0;
+	}
+	if (!(out = cJSON_CreateObject()) || !cJSON_AddStringToObject(out, "id", name_id)) {
+		cJSON_Delete(out);
+		goto oom;
+	}
+	while ((*obj)->child) {
+		cJSON *c = cJSON_DetachItemViaPointer(*obj, (*obj)->child);
+
+		cJSON_AddItemToObject(out, c->string, c);
+	}
+	cJSON_Delete(*obj);
+	*obj = out;
+	return 0;
+oom:
+	gs_error_set("out of memory");
+	return GS_ERROR;
+}
+
+static int show_json(FILE *f, gs_repo *repo, const gs_fm *fm, const char *path)
 {
 	cJSON *obj = NULL;
 	char *text;
 	int error = gs_issue_fm_json(&obj, fm);
 
-	if (error == 0 && (error = gs_attempt_report_json(obj, repo, fm, gs_fm_name(fm))) < 0)
+	if (error == 0)
+		error = json_id_from_name(&obj, path);
+	if (error == 0)
+		error = gs_attempt_report_json(obj, repo, fm, gs_fm_name(fm));
+	if (error < 0) {
 		cJSON_Delete(obj);
-	if (error < 0)
 		return error;
+	}
 	text = cJSON_PrintUnformatted(obj);
 	cJSON_Delete(obj);
 	if (!text) {
@@ -246,7 +287,7 @@ int cmd_show(int argc, char **argv)
 	if (error == 0)
 		error = load_issue(&fm, &path, repo, id);
 	if (error == 0)
-		error = json ? show_json(stdout, repo, fm) : (show_table(stdout, fm, path), show_runs(stdout, fm));
+		error = json ? show_json(stdout, repo, fm, path) : (show_table(stdout, fm, path), show_runs(stdout, fm));
 	if (error == 0 && !json)
 		error = show_attempts(stdout, repo, fm);
 	rc = error < 0 ? cli_fail(error) : CLI_OK;

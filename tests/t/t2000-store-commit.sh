@@ -45,6 +45,19 @@ test_expect_success 'new skips ids a frontmatter already uses' '
 	 git stats show 10 >out && grep "issues/9.md" out)
 '
 
+test_expect_success 'show --json always carries the id, as a string' '
+	(cd ids && printf -- "---\ntitle: plain\n---\n" >issues/40-plain.md &&
+	 printf -- "---\nid:\ntitle: empty\n---\n" >issues/41-empty.md &&
+	 printf -- "no frontmatter\n" >issues/42.md &&
+	 git add -A && git commit -q -m "ids from names" &&
+	 git stats show 40 --json >out && echo "{\"id\":\"40\",\"title\":\"plain\"}" >expect &&
+	 test_cmp expect out &&
+	 git stats show 41 --json >out && echo "{\"id\":\"41\",\"title\":\"empty\"}" >expect &&
+	 test_cmp expect out &&
+	 git stats show 42 --json >out && echo "{\"id\":\"42\"}" >expect && test_cmp expect out &&
+	 git stats show 10 --json >out && grep "^{\"id\":\"10\",\"title\":\"ten\"}$" out)
+'
+
 test_expect_success 'set commits the change; log, show and status agree' '
 	(cd repo &&
 	 git stats set 1 state=closed priority=3 >out &&
