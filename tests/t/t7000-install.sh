@@ -186,8 +186,8 @@ test_expect_success 'doctor reports a non-empty spool' '
 
 test_expect_success 'doctor fails without an identity and names the fix' '
 	(cd plain && git stats install >/dev/null &&
-	 env -u GIT_COMMITTER_NAME -u GIT_COMMITTER_EMAIL -u GIT_AUTHOR_NAME -u GIT_AUTHOR_EMAIL \
-		git stats doctor >out; test $? = 1 &&
+	 test_expect_code 1 env -u GIT_COMMITTER_NAME -u GIT_COMMITTER_EMAIL -u GIT_AUTHOR_NAME \
+		-u GIT_AUTHOR_EMAIL git stats doctor >out &&
 	 grep "^identity: FAIL: .*git-stats@localhost.*run .git config user.name" out &&
 	 git config user.name "Doc Tor" && git config user.email doc@example.com &&
 	 env -u GIT_COMMITTER_NAME -u GIT_COMMITTER_EMAIL -u GIT_AUTHOR_NAME -u GIT_AUTHOR_EMAIL \
