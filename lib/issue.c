@@ -526,8 +526,11 @@ static int64_t digits_value(const char *p, const char *end)
 	int64_t v = 0;
 	size_t k = 0;
 
-	while (p + k < end && isdigit((unsigned char)p[k]))
-		v = v * 10 + (p[k++] - '0');
+	while (p + k < end && isdigit((unsigned char)p[k])) {
+		if (k < 18) /* past 18 digits the value is refused: no overflow */
+			v = v * 10 + (p[k] - '0');
+		k++;
+	}
 	return k && k <= 18 ? v : 0;
 }
 

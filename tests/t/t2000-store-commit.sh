@@ -42,7 +42,10 @@ test_expect_success 'new skips ids a frontmatter already uses' '
 	 printf -- "---\n{title: flow, id: 30}\n---\n" >issues/4.md &&
 	 git add -A && git commit -q -m "quoted and flow ids" &&
 	 git stats new "After" >out && echo issues/31-after.md >expect && test_cmp expect out &&
-	 git stats show 10 >out && grep "issues/9.md" out)
+	 git stats show 10 >out && grep "issues/9.md" out &&
+	 printf -- "---\nid: 123456789012345678901234\n---\n" >issues/huge.md &&
+	 git add -A && git commit -q -m "an id too long to be a number" &&
+	 git stats new "Last" >out && echo issues/32-last.md >expect && test_cmp expect out)
 '
 
 test_expect_success 'show --json always carries the id, as a string' '
