@@ -100,6 +100,21 @@ int cmd_init(int argc, char **argv)
 	error = gs_repo_target_ref(&target, repo);
 	if (error < 0)
 		goto fail;
+	is_head = gs_repo_target_is_head(repo);
+	if (is_head < 0) {
+		error = is_head;
+		goto fail;
+	}
+	/* the directory or the ref first: a refusal there (say, the ref is
+	 * checked out in another worktree) must not leave config behind */
+	if (is_head) {
+		gs_buf_printf(&path, "%s%s", gs_repo_workdir(repo), gs_repo_issues_dir(repo));
+		error = mkdirs(path.ptr);
+	} else {
+		error = gs_store_update(&res, repo, "stats: init", init_txn, NULL);
+	}
+	if (error < 0)
+		goto fail;
 	if (dir || gs_repo_config_str(&cur, repo, "stats.issuesDir") == GS_ENOTFOUND) {
 		error = gs_repo_config_set_str(repo, "stats.issuesDir", gs_repo_issues_dir(repo));
 		if (error < 0)
@@ -110,24 +125,11 @@ int cmd_init(int argc, char **argv)
 		if (error < 0)
 			goto fail;
 	}
-	is_head = gs_repo_target_is_head(repo);
-	if (is_head < 0) {
-		error = is_head;
-		goto fail;
-	}
-	if (is_head) {
-		gs_buf_printf(&path, "%s%s", gs_repo_workdir(repo), gs_repo_issues_dir(repo));
-		error = mkdirs(path.ptr);
-		if (error < 0)
-			goto fail;
+	if (is_head)
 		printf("issues in '%s/', committed to '%s'\n", gs_repo_issues_dir(repo), target);
-	} else {
-		error = gs_store_update(&res, repo, "stats: init", init_txn, NULL);
-		if (error < 0)
-			goto fail;
+	else
 		printf("issues in '%s/' on '%s'%s\n", gs_repo_issues_dir(repo), target,
 		       res.changed ? " (created)" : "");
-	}
 	rc = CLI_OK;
 	goto done;
 fail:

@@ -157,7 +157,11 @@ test_expect_success 'a branch checked out in another worktree is refused, both w
 	test "$(git -C wt-main rev-parse main)" = "$main_tip" &&
 	test "$(git -C wt-main rev-parse feat)" = "$feat_tip" &&
 	test -z "$(git -C wt-main status --porcelain)" &&
-	test -z "$(git -C wt-feat status --porcelain)"
+	test -z "$(git -C wt-feat status --porcelain)" &&
+	cp wt-main/.git/config config.before &&
+	test_expect_code 1 git -C wt-main stats init --ref feat 2>err &&
+	grep "checked out in worktree .$wt_feat.;" err &&
+	test_cmp config.before wt-main/.git/config
 '
 
 test_expect_success 'each worktree updates its own branch; index and files follow' '
