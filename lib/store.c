@@ -1593,10 +1593,20 @@ static int move_ref(gs_txn *t, const char *ref, const git_oid *commit, const cha
 	if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS)
 		return ATTEMPT_MOVED;
 	if (rc == GIT_ELOCKED) {
-		/* libgit2 says only "failed to lock file": name it and the way out, as for the index */
-		gs_error_set("cannot lock '%s': '%s%s.lock' exists; another git process seems to be "
-			     "running (if not, remove the file)",
-			     ref, git_repository_commondir(t->git), ref);
+		/*
+		 * libgit2 says only "failed to lock file": name it and the way
+		 * out, as for the index, when it is the ref's own lock (it may
+		 * be packed-refs.lock, or a per-worktree ref's).
+		 */
+		gs_buf lock = GS_BUF_INIT;
+
+		if (gs_buf_printf(&lock, "%s%s.lock", git_repository_commondir(t->git), ref) == 0 &&
+		    access(lock.ptr, F_OK) == 0)
+			gs_error_set("cannot lock '%s': '%s' exists; another git process seems to be "
+				     "running (if not, remove the file)", ref, lock.ptr);
+		else
+			gs_repo_git_error("cannot lock '%s'", ref);
+		gs_buf_dispose(&lock);
 		return ATTEMPT_LOCKED;
 	}
 	if (rc < 0)
