@@ -42,6 +42,8 @@ int gs_spool_write(gs_buf *path_out, gs_repo *r, const gs_run *run, const char *
 	    !cJSON_AddStringToObject(o, "issue", run->issue) ||
 	    !(ref ? cJSON_AddStringToObject(o, "ref", ref) : cJSON_AddNullToObject(o, "ref")) ||
 	    !cJSON_AddBoolToObject(o, "price_at_flush", price_at_flush) ||
+	    /* priced at flush, a split's main model is chosen again then */
+	    (run->model_from_split && !cJSON_AddTrueToObject(o, "model_from_split")) ||
 	    !cJSON_AddRawToObject(o, "run", runjson.ptr) || !(text = cJSON_PrintUnformatted(o))) {
 		gs_error_set("out of memory");
 		goto done;
@@ -129,6 +131,7 @@ static int read_record(gs_run *run, char **ref, int *price_at_flush, const char 
 	if (cJSON_IsString(v) && !(*ref = strdup(v->valuestring)))
 		goto done;
 	*price_at_flush = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "price_at_flush"));
+	run->model_from_split = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "model_from_split"));
 	error = 0;
 done:
 	if (error) {

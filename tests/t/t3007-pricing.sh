@@ -104,4 +104,15 @@ test_expect_success 'with --best-effort a bad pricing file spools the run, price
 	grep "\"run_id\":\"later-1\".*\"cost_usd\":2}" issues/1.md
 '
 
+test_expect_success 'a spooled multi-model result gets its main model when priced at flush' '
+	cd repo &&
+	printf "models:\n  x:\n    input: 1\n    output: cheap\n" >.gitstats/pricing.yml &&
+	echo "{\"type\":\"result\",\"duration_ms\":2000,\"num_turns\":2,\"usage\":{\"input_tokens\":2000000,\"output_tokens\":0},\"modelUsage\":{\"claude-haiku-4-5\":{\"inputTokens\":1000000,\"outputTokens\":0},\"claude-opus-4-1\":{\"inputTokens\":1000000,\"outputTokens\":0}},\"uuid\":\"split-1\"}" |
+		git stats record 1 --json - --best-effort 2>err &&
+	test -f .git/stats/spool/split-1.json &&
+	git checkout -q -- .gitstats &&
+	git stats flush &&
+	grep "\"run_id\":\"split-1\",\"started_at\":\"[^\"]*\",\"model\":\"claude-opus-4-1\"" issues/1.md
+'
+
 test_done
