@@ -818,6 +818,19 @@ static int has_line(const char *p, size_t size, const char *line)
 	return 0;
 }
 
+/* Is the line at [p+i, p+e) an attribute line naming our driver? */
+static int is_our_attr(const char *p, size_t i, size_t e)
+{
+	static const char tail[] = " merge=" GS_HOOKS_MERGE_NAME;
+	size_t n = sizeof(tail) - 1, l = e - i;
+
+	if (l && p[e - 1] == '\n')
+		l--;
+	if (l && p[i + l - 1] == '\r')
+		l--;
+	return l > n && !memcmp(p + i + l - n, tail, n);
+}
+
 /* Add the attribute line; `dry` as for install_hook(). */
 static int install_attr(gs_buf *log, git_repository *repo, int shared, int dry)
 {
@@ -843,6 +856,34 @@ static int install_attr(gs_buf *log, git_repository *repo, int shared, int dry)
 		error = 0;
 		goto done;
 	}
+	/*
+	 * A line an earlier install wrote under our comment (another
+	 * issuesDir, or the same written before it was escaped) is replaced
+	 * in place, so that re-running install never adds a second one.
+	 */
+	for (size_t i = 0; i < cur.size;) {
+		size_t e = line_end(cur.ptr, cur.size, i), ll = e - i, e2;
+
+		if (ll && cur.ptr[i + ll - 1] == '\n')
+			ll--;
+		if (ll && cur.ptr[i + ll - 1] == '\r')
+			ll--;
+		if (ll == sizeof(attr_comment) - 1 && !memcmp(cur.ptr + i, attr_comment, ll) &&
+		    (e2 = line_end(cur.ptr, cur.size, e)) > e && is_our_attr(cur.ptr, e, e2)) {
+			size_t n = e2 - e;
+
+			if (cur.ptr[e + n - 1] == '\n')
+				n--;
+			if (n && cur.ptr[e + n - 1] == '\r')
+				n--;
+			if (gs_buf_splice(&cur, e, n, line.ptr, line.size) < 0 ||
+			    gs_file_write_atomic(path.ptr, cur.ptr, cur.size, 0666) < 0)
+				goto done;
+			error = gs_buf_printf(log, "attribute '%s': updated in '%s'\n", line.ptr, path.ptr);
+			goto done;
+		}
+		i = e;
+	}
 	if (cur.size && cur.ptr[cur.size - 1] != '\n' && gs_buf_putc(&cur, '\n') < 0)
 		goto done;
 	if (gs_buf_printf(&cur, "%s\n%s\n", attr_comment, line.ptr) < 0 || dir_name(&dir, path.ptr) < 0 ||
@@ -855,19 +896,6 @@ done:
 	gs_buf_dispose(&cur);
 	gs_buf_dispose(&line);
 	return error;
-}
-
-/* Is the line at [p+i, p+e) an attribute line naming our driver? */
-static int is_our_attr(const char *p, size_t i, size_t e)
-{
-	static const char tail[] = " merge=" GS_HOOKS_MERGE_NAME;
-	size_t n = sizeof(tail) - 1, l = e - i;
-
-	if (l && p[e - 1] == '\n')
-		l--;
-	if (l && p[i + l - 1] == '\r')
-		l--;
-	return l > n && !memcmp(p + i + l - n, tail, n);
 }
 
 static int uninstall_attr(gs_buf *log, git_repository *repo, int shared)

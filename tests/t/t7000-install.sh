@@ -247,6 +247,19 @@ test_expect_success 'wildcards and a leading ! or # in the issues directory are 
 	test_cmp before after
 '
 
+test_expect_success 'a new issuesDir replaces the attribute line instead of adding one' '
+	test_create_repo redir &&
+	(cd redir && git stats install >/dev/null &&
+	 printf "# git-stats: merge issue files with \047git stats merge-driver\047\nold dir/*.md merge=gitstats\n" \
+		>.git/info/attributes &&
+	 git config stats.issuesDir tasks && git stats install >out &&
+	 grep "^attribute .tasks/\*\.md merge=gitstats.: updated in" out &&
+	 test "$(grep -c "merge=gitstats" .git/info/attributes)" = 1 &&
+	 grep "^tasks/\*\.md merge=gitstats$" .git/info/attributes &&
+	 git stats install >out && grep "attribute .* unchanged" out &&
+	 git stats uninstall >/dev/null && test ! -e .git/info/attributes)
+'
+
 test_expect_success 'a refused install changes nothing: hooks, config and attributes' '
 	test_create_repo refused &&
 	(cd refused && git config stats.issuesDir ../elsewhere) &&
