@@ -9,9 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *cli_command;
+
 int cli_fail(int error)
 {
-	fprintf(stderr, "git-stats: %s\n", gs_error_last());
+	if (error == GS_EUSAGE && cli_command) /* as cli_usage_error says it */
+		fprintf(stderr, "git-stats: %s (see 'git stats %s -h')\n", gs_error_last(), cli_command);
+	else
+		fprintf(stderr, "git-stats: %s\n", gs_error_last());
 	return error == GS_EUSAGE ? CLI_USAGE : CLI_RUNTIME;
 }
 

@@ -23,6 +23,9 @@ struct cli_cmd {
 /* Print "git-stats: <last error>" and map a GS_E* code to an exit code. */
 int cli_fail(int error);
 
+/* The subcommand being run, as typed ("set"), for cli_fail's pointer to -h. */
+extern const char *cli_command;
+
 /* Print "git-stats: <msg>" plus a usage hint; returns CLI_USAGE. */
 int cli_usage_error(const char *usage, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -65,8 +65,10 @@ int cli_run(int argc, char **argv, int depth)
 	const struct cli_cmd *cmd = find_command(argv[0]);
 	int rc;
 
-	if (cmd)
+	if (cmd) {
+		cli_command = argv[0];
 		return cmd->fn(argc, argv);
+	}
 	rc = cli_alias_run(argc, argv, depth);
 	if (rc >= 0)
 		return rc;

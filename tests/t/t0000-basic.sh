@@ -47,6 +47,10 @@ test_expect_success 'a usage error is one line that points to -h' '
 	attempt end 1 --agent a --cost -1|attempt
 	fm get|fm
 	verify --bogus|verify
+	record 1 --input-tokens -5|record
+	set 1 =x|set
+	set 1 run_count=-1|set
+	init --ref HEAD|init
 	EOF
 '
 

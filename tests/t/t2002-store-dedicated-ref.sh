@@ -61,7 +61,7 @@ test_expect_success 'reading commands on an unborn current branch show nothing, 
 test_expect_success 'HEAD, invalid names and tags are refused as the target ref' '
 	(cd repo && git tag v1 main && git for-each-ref >refs.before &&
 	 test_expect_code 2 git stats init --ref HEAD 2>err && test_line_count = 1 err &&
-	 grep "^git-stats: --ref: .HEAD. is not a valid branch name$" err &&
+	 grep "^git-stats: --ref: .HEAD. is not a valid branch name (see .git stats init -h.)$" err &&
 	 for r in HEAD refs/heads/HEAD -x "a..b" refs/heads/x/ refs/tags/v1 v1/../x; do
 		test_expect_code 2 git stats set --ref "$r" 1 a=1 2>err || exit 1
 		test_line_count = 1 err || exit 1

@@ -266,7 +266,7 @@ test_expect_success 'a refused install changes nothing: hooks, config and attrib
 	snapshot refused >before &&
 	(cd refused && test_expect_code 2 git stats install >../out 2>../err) &&
 	test_line_count = 1 err &&
-	grep "^git-stats: stats.issuesDir: .\.\./elsewhere. is not a directory inside the repository$" err &&
+	grep "^git-stats: stats.issuesDir: .\.\./elsewhere. is not a directory inside the repository (see .git stats install -h.)$" err &&
 	test ! -s out &&
 	snapshot refused >after &&
 	test_cmp before after &&
