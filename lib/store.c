@@ -1867,20 +1867,39 @@ done:
 /* the target ref checked out in another worktree                         */
 /* --------------------------------------------------------------------- */
 
-/* Whether the HEAD file at `path` is a symbolic ref to `ref`. */
-static int head_file_is(const char *path, const char *ref)
+/* Whether the file `dir``name` holds `prefix` + `ref`'s rest, one line ("ref: refs/heads/x"). */
+static int file_names(const char *dir, const char *name, const char *prefix, const char *ref)
 {
-	gs_buf text = GS_BUF_INIT;
-	size_t n;
+	gs_buf path = GS_BUF_INIT, text = GS_BUF_INIT;
+	size_t np = strlen(prefix), n;
 	int is = 0;
 
-	if (gs_file_read(&text, path, 4096) == 0 && !strncmp(text.ptr, "ref: ", 5)) {
-		n = strcspn(text.ptr + 5, "\r\n");
-		is = n == strlen(ref) && !strncmp(text.ptr + 5, ref, n);
+	if (gs_buf_printf(&path, "%s%s", dir, name) == 0 &&
+	    gs_file_read(&text, path.ptr, 4096) == 0 && !strncmp(text.ptr, prefix, np)) {
+		n = strcspn(text.ptr + np, "\r\n");
+		is = n == strlen(ref) && !strncmp(text.ptr + np, ref, n);
 	}
 	gs_error_clear();
+	gs_buf_dispose(&path);
 	gs_buf_dispose(&text);
 	return is;
+}
+
+/*
+ * Whether the worktree with git dir `gitdir` (ending in '/') holds `ref`:
+ * its HEAD names it (`head`), or a rebase or bisect that started from it
+ * is in progress there. HEAD is detached then, and git moves or returns
+ * to the branch at the end, so an update made meanwhile would be lost; git
+ * itself counts such a branch as checked out (worktree.c).
+ */
+static int worktree_holds(const char *gitdir, const char *ref, int head)
+{
+	const char *branch = !strncmp(ref, "refs/heads/", 11) ? ref + 11 : NULL;
+
+	return (head && file_names(gitdir, "HEAD", "ref: ", ref)) ||
+	       file_names(gitdir, "rebase-merge/head-name", "", ref) ||
+	       file_names(gitdir, "rebase-apply/head-name", "", ref) ||
+	       (branch && file_names(gitdir, "BISECT_START", "", branch));
 }
 
 /* Whether `a` and `b` name the same directory (paths may be spelled differently). */
@@ -1908,11 +1927,9 @@ static int check_main_worktree(gs_repo *r, const char *ref)
 {
 	const char *common = gs_repo_commondir(r);
 	git_repository *mainrepo = NULL;
-	gs_buf head = GS_BUF_INIT;
 	int error = 0;
 
-	if (same_dir(common, gs_repo_gitdir(r)) || gs_buf_printf(&head, "%sHEAD", common) < 0 ||
-	    !head_file_is(head.ptr, ref))
+	if (same_dir(common, gs_repo_gitdir(r)) || !worktree_holds(common, ref, 1))
 		goto done;
 	/* a bare main repository has HEAD but nothing checked out */
 	if (git_repository_open(&mainrepo, common) < 0)
@@ -1921,7 +1938,6 @@ static int check_main_worktree(gs_repo *r, const char *ref)
 		error = refuse_checked_out(ref, git_repository_workdir(mainrepo));
 done:
 	git_repository_free(mainrepo);
-	gs_buf_dispose(&head);
 	return error;
 }
 
@@ -1930,9 +1946,11 @@ done:
  * worktree's index and files would stay at the old commit, so its next
  * `git commit` would quietly revert the update (SPEC §5 has index and
  * work tree follow the checked-out branch; only the current one's can be
- * made to). Costs one opendir(3) of $GIT_COMMON_DIR/worktrees, which does
- * not exist in a repository without linked worktrees; HEAD files are read
- * only when there are some. A worktree whose directory is gone (and that
+ * made to). A branch being rebased or bisected in a worktree counts as
+ * checked out there, ours included. Costs three failed opens and one
+ * opendir(3) of $GIT_COMMON_DIR/worktrees, which does not exist in a
+ * repository without linked worktrees; HEAD files are read only when there
+ * are some. A worktree whose directory is gone (and that
  * is not locked) has nothing to fall behind and is skipped, as `git
  * worktree prune` would drop it.
  */
@@ -1944,6 +1962,13 @@ static int check_other_worktrees(gs_repo *r, const char *ref)
 	DIR *d = NULL;
 	int error = 0;
 
+	/* ours, rebasing or bisecting `ref` with HEAD detached (three absent files, mostly) */
+	if (worktree_holds(gs_repo_gitdir(r), ref, 0)) {
+		gs_error_set("cannot update '%s': a rebase or bisect of it is in progress in this "
+			     "worktree; finish it first (git rebase --continue or --abort, git bisect "
+			     "reset)", ref);
+		return GS_ESTATE;
+	}
 	if ((error = gs_buf_printf(&dir, "%sworktrees", gs_repo_commondir(r))) < 0)
 		goto done;
 	if (!(d = opendir(dir.ptr)))
@@ -1954,13 +1979,12 @@ static int check_other_worktrees(gs_repo *r, const char *ref)
 		if (de->d_name[0] == '.')
 			continue;
 		gs_buf_clear(&path);
-		if ((error = gs_buf_printf(&path, "%s/%s/HEAD", dir.ptr, de->d_name)) < 0)
+		if ((error = gs_buf_printf(&path, "%s/%s/", dir.ptr, de->d_name)) < 0)
 			goto done;
-		if (!head_file_is(path.ptr, ref))
+		if (!worktree_holds(path.ptr, ref, 1))
 			continue;
-		gs_buf_truncate(&path, path.size - strlen("/HEAD")); /* its git dir */
 		if (same_dir(path.ptr, gs_repo_gitdir(r)))
-			continue; /* ours: index and work tree follow (is_head) */
+			continue; /* ours, HEAD on it: index and work tree follow (is_head) */
 		git_worktree_free(wt);
 		wt = NULL;
 		if (git_worktree_lookup(&wt, gs_repo_git(r), de->d_name) < 0) {

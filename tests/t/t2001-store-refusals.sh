@@ -164,6 +164,24 @@ test_expect_success 'a branch checked out in another worktree is refused, both w
 	test_cmp config.before wt-main/.git/config
 '
 
+test_expect_success 'a branch being rebased or bisected, here or in another worktree, is refused' '
+	(cd wt-feat && echo x >x && git add x && git commit -q -m x &&
+	 GIT_SEQUENCE_EDITOR="sed -i s/^pick/edit/" git rebase -q -i HEAD~1) &&
+	feat_tip=$(git -C wt-main rev-parse feat) && wt_feat=$(cd wt-feat && pwd) &&
+	test_expect_code 1 git -C wt-main stats set --ref feat 1 owner=bob 2>err &&
+	test_line_count = 1 err && grep "checked out in worktree .$wt_feat.;" err &&
+	test_expect_code 1 git -C wt-feat stats set --ref feat 1 owner=bob 2>err &&
+	test_line_count = 1 err &&
+	grep "^git-stats: cannot update .refs/heads/feat.: a rebase or bisect of it is in progress in this worktree" err &&
+	test "$(git -C wt-main rev-parse feat)" = "$feat_tip" &&
+	git -C wt-feat rebase --abort &&
+	git -C wt-feat bisect start HEAD HEAD~1 >/dev/null &&
+	test_expect_code 1 git -C wt-main stats set --ref feat 1 owner=bob 2>err &&
+	grep "checked out in worktree .$wt_feat.;" err &&
+	git -C wt-feat bisect reset >/dev/null 2>&1 &&
+	test "$(git -C wt-main rev-parse feat)" = "$feat_tip"
+'
+
 test_expect_success 'each worktree updates its own branch; index and files follow' '
 	(cd wt-main && git worktree add -q ../wt-b -b wtb) &&
 	(cd wt-b && git stats set 1 k=v >/dev/null &&
