@@ -831,11 +831,43 @@ static int is_our_attr(const char *p, size_t i, size_t e)
 	return l > n && !memcmp(p + i + l - n, tail, n);
 }
 
+/*
+ * What install did to the attributes file besides adding its two lines,
+ * said in its comment so that uninstall can undo exactly that: the file
+ * did not exist, or its last line had no newline and got one.
+ */
+static const char attr_new_file[] = " (new file)";
+static const char attr_added_nl[] = " (newline added above)";
+
+enum { ATTR_NOT_OURS, ATTR_PLAIN, ATTR_NEW_FILE, ATTR_ADDED_NL };
+
+/* Which of our comments the line at [p+i, p+e) is, if any. */
+static int our_comment(const char *p, size_t i, size_t e)
+{
+	size_t l = e - i, n = sizeof(attr_comment) - 1;
+
+	if (l && p[e - 1] == '\n')
+		l--;
+	if (l && p[i + l - 1] == '\r')
+		l--;
+	if (l < n || memcmp(p + i, attr_comment, n))
+		return ATTR_NOT_OURS;
+	p += i + n;
+	l -= n;
+	if (!l)
+		return ATTR_PLAIN;
+	if (l == sizeof(attr_new_file) - 1 && !memcmp(p, attr_new_file, l))
+		return ATTR_NEW_FILE;
+	if (l == sizeof(attr_added_nl) - 1 && !memcmp(p, attr_added_nl, l))
+		return ATTR_ADDED_NL;
+	return ATTR_NOT_OURS;
+}
+
 /* Add the attribute line; `dry` as for install_hook(). */
 static int install_attr(gs_buf *log, git_repository *repo, int shared, int dry)
 {
 	gs_buf path = GS_BUF_INIT, dir = GS_BUF_INIT, cur = GS_BUF_INIT, line = GS_BUF_INIT;
-	int error = GS_ERROR, rc;
+	int error = GS_ERROR, rc, existed, add_nl;
 
 	if ((rc = attr_file(&path, repo, shared)) < 0 || (rc = attr_line(&line, repo)) < 0) {
 		error = rc;
@@ -846,6 +878,7 @@ static int install_attr(gs_buf *log, git_repository *repo, int shared, int dry)
 		error = rc;
 		goto done;
 	}
+	existed = rc == 0;
 	if (has_line(cur.ptr, cur.size, line.ptr)) {
 		error = dry ? 0
 			    : gs_buf_printf(log, "attribute '%s' in '%s': unchanged\n", line.ptr,
@@ -862,13 +895,9 @@ static int install_attr(gs_buf *log, git_repository *repo, int shared, int dry)
 	 * in place, so that re-running install never adds a second one.
 	 */
 	for (size_t i = 0; i < cur.size;) {
-		size_t e = line_end(cur.ptr, cur.size, i), ll = e - i, e2;
+		size_t e = line_end(cur.ptr, cur.size, i), e2;
 
-		if (ll && cur.ptr[i + ll - 1] == '\n')
-			ll--;
-		if (ll && cur.ptr[i + ll - 1] == '\r')
-			ll--;
-		if (ll == sizeof(attr_comment) - 1 && !memcmp(cur.ptr + i, attr_comment, ll) &&
+		if (our_comment(cur.ptr, i, e) != ATTR_NOT_OURS &&
 		    (e2 = line_end(cur.ptr, cur.size, e)) > e && is_our_attr(cur.ptr, e, e2)) {
 			size_t n = e2 - e;
 
@@ -884,10 +913,13 @@ static int install_attr(gs_buf *log, git_repository *repo, int shared, int dry)
 		}
 		i = e;
 	}
-	if (cur.size && cur.ptr[cur.size - 1] != '\n' && gs_buf_putc(&cur, '\n') < 0)
+	add_nl = cur.size && cur.ptr[cur.size - 1] != '\n';
+	if (add_nl && gs_buf_putc(&cur, '\n') < 0)
 		goto done;
-	if (gs_buf_printf(&cur, "%s\n%s\n", attr_comment, line.ptr) < 0 || dir_name(&dir, path.ptr) < 0 ||
-	    gs_file_mkdir_p(dir.ptr, 0777) < 0 || gs_file_write_atomic(path.ptr, cur.ptr, cur.size, 0666) < 0)
+	if (gs_buf_printf(&cur, "%s%s\n%s\n", attr_comment,
+			  !existed ? attr_new_file : add_nl ? attr_added_nl : "", line.ptr) < 0 ||
+	    dir_name(&dir, path.ptr) < 0 || gs_file_mkdir_p(dir.ptr, 0777) < 0 ||
+	    gs_file_write_atomic(path.ptr, cur.ptr, cur.size, 0666) < 0)
 		goto done;
 	error = gs_buf_printf(log, "attribute '%s': added to '%s'\n", line.ptr, path.ptr);
 done:
@@ -898,22 +930,22 @@ done:
 	return error;
 }
 
+/*
+ * Take out what install added: our comment and the attribute line under
+ * it, the newline it gave the line above, the file if it made it. A line
+ * equal to ours that the user wrote (install then said "unchanged") stays.
+ */
 static int uninstall_attr(gs_buf *log, git_repository *repo, int shared)
 {
-	gs_buf path = GS_BUF_INIT, cur = GS_BUF_INIT, line = GS_BUF_INIT;
+	gs_buf path = GS_BUF_INIT, cur = GS_BUF_INIT;
 	size_t i = 0, removed = 0;
-	int error = GS_ERROR, rc;
+	int error = GS_ERROR, rc, made_file = 0;
 
 	if (attr_file(&path, repo, shared) < 0) {
+		gs_error_clear();
 		error = 0; /* no work tree: nothing was written there */
 		goto done;
 	}
-	/* An issuesDir install refuses now had no line written for it; the
-	 * comment above our line still finds one of an earlier install. */
-	if ((rc = attr_line(&line, repo)) == GS_EUSAGE)
-		gs_error_clear();
-	else if (rc < 0)
-		goto done;
 	rc = gs_file_read(&cur, path.ptr, HOOK_MAX_SIZE);
 	if (rc == GS_ENOTFOUND) {
 		error = 0;
@@ -922,38 +954,30 @@ static int uninstall_attr(gs_buf *log, git_repository *repo, int shared)
 	if (rc < 0)
 		goto done;
 	while (i < cur.size) {
-		size_t e = line_end(cur.ptr, cur.size, i), l = e - i;
+		size_t e = line_end(cur.ptr, cur.size, i), e2;
+		int kind = our_comment(cur.ptr, i, e);
 
-		size_t ll = l;
-
-		if (ll && cur.ptr[i + ll - 1] == '\n')
-			ll--;
-		if (ll && cur.ptr[i + ll - 1] == '\r')
-			ll--;
-		/* Our comment and the attribute line under it (even for an older issuesDir). */
-		if (ll == sizeof(attr_comment) - 1 && !memcmp(cur.ptr + i, attr_comment, ll)) {
-			size_t e2 = line_end(cur.ptr, cur.size, e);
-
-			if (e2 > e && is_our_attr(cur.ptr, e, e2))
-				e = e2;
-			if (gs_buf_splice(&cur, i, e - i, NULL, 0) < 0)
-				goto done;
-			removed++;
+		if (kind == ATTR_NOT_OURS) {
+			i = e;
 			continue;
 		}
-		if (line.size && ll == line.size && !memcmp(cur.ptr + i, line.ptr, ll)) {
-			if (gs_buf_splice(&cur, i, e - i, NULL, 0) < 0)
-				goto done;
-			removed++;
-			continue;
-		}
-		i = e;
+		/* the line under it, when it is ours (even for an older issuesDir) */
+		e2 = line_end(cur.ptr, cur.size, e);
+		if (e2 > e && is_our_attr(cur.ptr, e, e2))
+			e = e2;
+		/* only at the end: with lines after it, that newline ends the line above */
+		if (kind == ATTR_ADDED_NL && e == cur.size && i > 0 && cur.ptr[i - 1] == '\n')
+			i--;
+		made_file |= kind == ATTR_NEW_FILE;
+		if (gs_buf_splice(&cur, i, e - i, NULL, 0) < 0)
+			goto done;
+		removed++;
 	}
 	if (!removed) {
 		error = 0;
 		goto done;
 	}
-	if (cur.size == 0) {
+	if (cur.size == 0 && made_file) {
 		if (unlink(path.ptr) < 0) {
 			gs_error_set("cannot remove '%s': %s", path.ptr, strerror(errno));
 			goto done;
@@ -965,7 +989,6 @@ static int uninstall_attr(gs_buf *log, git_repository *repo, int shared)
 done:
 	gs_buf_dispose(&path);
 	gs_buf_dispose(&cur);
-	gs_buf_dispose(&line);
 	return error;
 }
 

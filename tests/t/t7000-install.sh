@@ -250,7 +250,7 @@ test_expect_success 'wildcards and a leading ! or # in the issues directory are 
 test_expect_success 'a new issuesDir replaces the attribute line instead of adding one' '
 	test_create_repo redir &&
 	(cd redir && git stats install >/dev/null &&
-	 printf "# git-stats: merge issue files with \047git stats merge-driver\047\nold dir/*.md merge=gitstats\n" \
+	 printf "# git-stats: merge issue files with \047git stats merge-driver\047 (new file)\nold dir/*.md merge=gitstats\n" \
 		>.git/info/attributes &&
 	 git config stats.issuesDir tasks && git stats install >out &&
 	 grep "^attribute .tasks/\*\.md merge=gitstats.: updated in" out &&
@@ -258,6 +258,26 @@ test_expect_success 'a new issuesDir replaces the attribute line instead of addi
 	 grep "^tasks/\*\.md merge=gitstats$" .git/info/attributes &&
 	 git stats install >out && grep "attribute .* unchanged" out &&
 	 git stats uninstall >/dev/null && test ! -e .git/info/attributes)
+'
+
+test_expect_success 'uninstall gives the attributes file back byte for byte' '
+	test_create_repo attrs &&
+	(cd attrs &&
+	 printf "issues/*.md merge=gitstats\n" >.git/info/attributes &&
+	 cp .git/info/attributes own.before &&
+	 git stats install >out && grep "attribute .* unchanged" out &&
+	 git stats uninstall >/dev/null && test_cmp own.before .git/info/attributes &&
+	 : >.gitattributes &&
+	 git stats install --shared >/dev/null && git stats uninstall >/dev/null &&
+	 test -f .gitattributes && test ! -s .gitattributes &&
+	 printf "*.png binary" >.gitattributes && cp .gitattributes nonl.before &&
+	 git stats install --shared >/dev/null &&
+	 grep "^\*\.png binary$" .gitattributes &&
+	 git stats uninstall >/dev/null && test_cmp nonl.before .gitattributes &&
+	 printf "*.png binary" >.gitattributes &&
+	 git stats install --shared >/dev/null && echo "*.jpg binary" >>.gitattributes &&
+	 git stats uninstall >/dev/null &&
+	 printf "*.png binary\n*.jpg binary\n" >expect && test_cmp expect .gitattributes)
 '
 
 test_expect_success 'a refused install changes nothing: hooks, config and attributes' '
