@@ -908,6 +908,61 @@ static int reduced_text(gs_buf *out, const side *s)
 }
 
 /*
+ * Take out of a side's text a `## Run stats` section that the base has
+ * not, when it ends the text and holds nothing but the runs: `record`
+ * made it there with the side's first run. Both sides making one is no
+ * conflict, but the text merge sees two insertions at the end, next to
+ * any edit of the body's last line (a ticked checkbox). place_blocks
+ * makes the section anew, where record would.
+ */
+/* Whether a version's body has a `## Run stats` heading line. */
+static int has_heading(const side *s)
+{
+	const char *body;
+	size_t blen, i = 0, hlen = strlen(GS_RUN_HEADING);
+
+	gs_fm_body(&body, &blen, s->fm);
+	while (i < blen) {
+		size_t e = line_end(body, blen, i);
+
+		if (starts_with(body + i, e - i, GS_RUN_HEADING) && is_blank(body + i + hlen, e - i - hlen))
+			return 1;
+		i = e;
+	}
+	return 0;
+}
+
+static void strip_new_section(gs_buf *t)
+{
+	size_t i = 0, head = SIZE_MAX, hlen = strlen(GS_RUN_HEADING), n = strlen(SENTINEL);
+
+	while (i < t->size) {
+		size_t e = line_end(t->ptr, t->size, i);
+
+		if (head == SIZE_MAX) {
+			if (starts_with(t->ptr + i, e - i, GS_RUN_HEADING) &&
+			    is_blank(t->ptr + i + hlen, e - i - hlen))
+				head = i;
+		} else if (!is_blank(t->ptr + i, e - i) &&
+			   !(starts_with(t->ptr + i, e - i, SENTINEL) && is_blank(t->ptr + i + n, e - i - n))) {
+			return; /* the user wrote in it: the text merge decides */
+		}
+		i = e;
+	}
+	if (head == SIZE_MAX)
+		return;
+	if (head > 0) { /* and the blank line record put before it */
+		size_t p = head - 1;
+
+		while (p > 0 && t->ptr[p - 1] != '\n')
+			p--;
+		if (is_blank(t->ptr + p, head - p))
+			head = p;
+	}
+	gs_buf_truncate(t, head);
+}
+
+/*
  * Replace the one sentinel line the text merge kept with the blocks. When
  * there is not exactly one (a side dropped all its runs, or the spot is in
  * a conflict), remove them and fall back to the end of `## Run stats`.
@@ -1075,6 +1130,10 @@ int gs_merge_issue(gs_buf *out, gs_merge_info *info, const char *base, size_t ba
 	    (rc = reduced_text(&rt, &st)) < 0) {
 		error = rc;
 		goto done;
+	}
+	if (!sb.nblocks && !has_heading(&sb)) {
+		strip_new_section(&ro);
+		strip_new_section(&rt);
 	}
 	if (gs_merge_text(out, &info->conflict, rb.ptr, rb.size, ro.ptr, ro.size, rt.ptr, rt.size, opts) < 0 ||
 	    place_blocks(out, blocks.ptr, blocks.size, eol) < 0)

@@ -170,6 +170,41 @@ static void test_merge_from_a_base_without_runs_adds_up(void **state)
 	gs_merge_info_dispose(&info);
 }
 
+/*
+ * Both sides record their first run, so both make a `## Run stats` section
+ * at the end, and one side edits the body's last line: no conflict, the
+ * edit kept, one section with both runs (and the same bytes as recording
+ * both runs on top of the edit would give, blocks aside).
+ */
+static void test_merge_first_runs_on_both_sides_beside_an_edit_of_the_last_line(void **state)
+{
+	gs_buf b = GS_BUF_INIT, o = GS_BUF_INIT, t = GS_BUF_INIT, out = GS_BUF_INIT;
+	gs_merge_info info;
+	const char *edited = "The parser drops comments. Fixed in 2.1.\n";
+
+	(void)state;
+	gs_merge_info_init(&info);
+	gs_buf_puts(&b, base_doc);
+	gs_buf_set(&o, b.ptr, b.size);
+	gs_buf_set(&t, b.ptr, b.size);
+	record(&o, "a1");
+	gs_buf_truncate(&t, t.size - strlen("The parser drops comments.\n"));
+	gs_buf_puts(&t, edited);
+	record(&t, "b1");
+	merge(&out, &info, &b, &o, &t);
+	assert_false(info.conflict);
+	assert_non_null(strstr(out.ptr, "\n\nThe parser drops comments. Fixed in 2.1.\n\n## Run stats\n"));
+	assert_int_equal(count(out.ptr, "## Run stats"), 1);
+	assert_int_equal(count(out.ptr, "git-stats:run "), 2);
+	assert_int_equal(get_i64(&out, "run_count"), 2);
+	assert_clean(&out);
+	gs_buf_dispose(&b);
+	gs_buf_dispose(&o);
+	gs_buf_dispose(&t);
+	gs_buf_dispose(&out);
+	gs_merge_info_dispose(&info);
+}
+
 static void test_merge_a_run_on_both_sides_counts_once(void **state)
 {
 	gs_buf b = GS_BUF_INIT, o = GS_BUF_INIT, t = GS_BUF_INIT, out = GS_BUF_INIT;
@@ -837,6 +872,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_merge_runs_on_both_sides_add_up),
 		cmocka_unit_test(test_merge_from_a_base_without_runs_adds_up),
+		cmocka_unit_test(test_merge_first_runs_on_both_sides_beside_an_edit_of_the_last_line),
 		cmocka_unit_test(test_merge_a_run_on_both_sides_counts_once),
 		cmocka_unit_test(test_merge_with_one_side_unchanged_takes_the_other_byte_for_byte),
 		cmocka_unit_test(test_merge_user_edits_and_runs_merge_cleanly),
