@@ -9,8 +9,10 @@
 #include <git2.h>
 #include <git2/sys/repository.h>
 #include <sys/stat.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct gs_repo {
 	git_repository *git;
@@ -22,6 +24,9 @@ struct gs_repo {
 	char *ref_override; /* --ref */
 	char *target;       /* resolved target, cached */
 	struct gs_odb_stage *stage; /* the store's object staging; the odb owns it */
+	/* `git -c key=value stats ...`: git hands it over in the environment */
+	char **cl_keys, **cl_vals; /* a value NULL is a bare key: boolean true */
+	size_t ncl;
 };
 
 int gs_repo_git_error(const char *fmt, ...)
@@ -206,6 +211,110 @@ done:
 	return rc;
 }
 
+/* --- configuration given on git's command line ----------------------------- */
+
+/*
+ * `git -c key=value stats ...` reaches us as GIT_CONFIG_PARAMETERS (and
+ * `--config-env`, or a caller, as GIT_CONFIG_COUNT/KEY_n/VALUE_n), which
+ * git's own commands read and libgit2 1.5 does not. They win over every
+ * config file, as in git. What we read through gs_repo_config_*() sees
+ * them.
+ */
+static int cl_add(gs_repo *r, const char *key, size_t klen, const char *val, size_t vlen, int has_val)
+{
+	char **k = realloc(r->cl_keys, (r->ncl + 1) * sizeof(*k)), **v;
+
+	if (!k)
+		return GS_ERROR;
+	r->cl_keys = k;
+	if (!(v = realloc(r->cl_vals, (r->ncl + 1) * sizeof(*v))))
+		return GS_ERROR;
+	r->cl_vals = v;
+	if (!(k[r->ncl] = strndup(key, klen)))
+		return GS_ERROR;
+	v[r->ncl] = has_val ? strndup(val, vlen) : NULL;
+	if (has_val && !v[r->ncl]) {
+		free(k[r->ncl]);
+		return GS_ERROR;
+	}
+	r->ncl++;
+	return 0;
+}
+
+/* One shell-quoted word as git's sq_quote writes it ('it'\''s'); NULL when malformed. */
+static const char *sq_word(gs_buf *out, const char *p)
+{
+	gs_buf_clear(out);
+	if (*p != '\'')
+		return NULL;
+	for (p++;;) {
+		if (!*p)
+			return NULL;
+		if (*p != '\'') {
+			if (gs_buf_putc(out, *p++) < 0)
+				return NULL;
+			continue;
+		}
+		if (p[1] == '\\' && p[2] && p[3] == '\'') { /* '\'' or '\!' */
+			if (gs_buf_putc(out, p[2]) < 0)
+				return NULL;
+			p += 4;
+			continue;
+		}
+		return p + 1;
+	}
+}
+
+static int cl_parse(gs_repo *r)
+{
+	const char *p = getenv("GIT_CONFIG_PARAMETERS"), *n;
+	gs_buf a = GS_BUF_INIT, b = GS_BUF_INIT;
+	int error = 0;
+
+	while (p && *p && !error) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		if (!(p = sq_word(&a, p)))
+			break; /* git would refuse to run: nothing to take */
+		if (*p == '=') { /* 'key'='value' (git 2.31 on), or 'key'= (empty) */
+			if (p[1] == '\'') {
+				if (!(p = sq_word(&b, p + 1)))
+					break;
+			} else {
+				gs_buf_clear(&b);
+				p++;
+			}
+			error = cl_add(r, a.ptr, a.size, b.ptr, b.size, 1);
+		} else if ((n = memchr(a.ptr, '=', a.size)) != NULL) { /* 'key=value' */
+			error = cl_add(r, a.ptr, (size_t)(n - a.ptr), n + 1, a.size - (size_t)(n - a.ptr) - 1, 1);
+		} else { /* 'key': true */
+			error = cl_add(r, a.ptr, a.size, NULL, 0, 0);
+		}
+	}
+	if (!error && (p = getenv("GIT_CONFIG_COUNT")) != NULL) {
+		long count = strtol(p, NULL, 10);
+
+		for (long i = 0; i < count && i < 1000 && !error; i++) {
+			char name[40];
+			const char *k, *v;
+
+			snprintf(name, sizeof(name), "GIT_CONFIG_KEY_%ld", i);
+			k = getenv(name);
+			snprintf(name, sizeof(name), "GIT_CONFIG_VALUE_%ld", i);
+			v = getenv(name);
+			if (k && *k)
+				error = cl_add(r, k, strlen(k), v ? v : "", v ? strlen(v) : 0, 1);
+		}
+	}
+	gs_buf_dispose(&a);
+	gs_buf_dispose(&b);
+	if (error)
+		gs_error_set("out of memory");
+	return error;
+}
+
 /*
  * `issues_dir`, when given, replaces stats.issuesDir, which is then not
  * read at all: a config holding a bad value must not stop `init` from
@@ -240,6 +349,8 @@ static int open_repo(gs_repo **out, const char *path, const char *issues_dir)
 		error = gs_repo_git_error("cannot open repository '%s'", path ? path : ".");
 		goto done;
 	}
+	if (cl_parse(r) < 0)
+		goto done;
 	if (git_repository_config_snapshot(&r->config, r->git) < 0) {
 		error = gs_repo_git_error("cannot read git config");
 		goto done;
@@ -303,6 +414,12 @@ void gs_repo_free(gs_repo *r)
 {
 	if (!r)
 		return;
+	for (size_t i = 0; i < r->ncl; i++) {
+		free(r->cl_keys[i]);
+		free(r->cl_vals[i]);
+	}
+	free(r->cl_keys);
+	free(r->cl_vals);
 	git_config_free(r->config);
 	git_repository_free(r->git);
 	free(r->gitdir);
@@ -499,13 +616,44 @@ int gs_repo_target_is_head(gs_repo *r)
 	return is_head;
 }
 
+/* Config names compare as git's: section and name in any case, the subsection exactly. */
+static int same_key(const char *a, const char *b)
+{
+	const char *a1 = strchr(a, '.'), *b1 = strchr(b, '.'), *a2 = strrchr(a, '.'),
+		   *b2 = strrchr(b, '.');
+
+	if (!a1 || !b1 || a1 - a != b1 - b || strncasecmp(a, b, (size_t)(a1 - a)) ||
+	    a2 - a1 != b2 - b1 || strncmp(a1, b1, (size_t)(a2 - a1)) || strcasecmp(a2, b2))
+		return 0;
+	return 1;
+}
+
+/* The last command-line value of `key`: 1 and *val (NULL for a bare key), else 0. */
+static int cl_get(const char **val, const gs_repo *r, const char *key)
+{
+	for (size_t i = r->ncl; i-- > 0;)
+		if (same_key(r->cl_keys[i], key)) {
+			*val = r->cl_vals[i];
+			return 1;
+		}
+	return 0;
+}
+
 int gs_repo_config_str(char **out, gs_repo *r, const char *key)
 {
 	const char *val = NULL;
 	int rc;
 
 	*out = NULL;
-	rc = git_config_get_string(&val, r->config, key);
+	if (cl_get(&val, r, key)) {
+		if (!val) {
+			gs_error_set("config '%s' has no value", key);
+			return GS_EPARSE;
+		}
+		rc = 0;
+	} else {
+		rc = git_config_get_string(&val, r->config, key);
+	}
 	if (rc == GIT_ENOTFOUND) {
 		gs_error_set("config '%s' is not set", key);
 		return GS_ENOTFOUND;
@@ -537,13 +685,30 @@ static int typed_config_error(int rc, const char *key)
 
 int gs_repo_config_bool(int *out, gs_repo *r, const char *key)
 {
+	const char *val;
+
+	if (cl_get(&val, r, key)) {
+		if (!val) {
+			*out = 1;
+			return 0;
+		}
+		return typed_config_error(git_config_parse_bool(out, val), key);
+	}
 	return typed_config_error(git_config_get_bool(out, r->config, key), key);
 }
 
 int gs_repo_config_i64(int64_t *out, gs_repo *r, const char *key)
 {
+	const char *val;
 	int64_t v;
-	int error = typed_config_error(git_config_get_int64(&v, r->config, key), key);
+	int error;
+
+	if (!cl_get(&val, r, key))
+		error = typed_config_error(git_config_get_int64(&v, r->config, key), key);
+	else if (val)
+		error = typed_config_error(git_config_parse_int64(&v, val), key);
+	else
+		error = typed_config_error(GIT_ERROR, key); /* a bare key is no number */
 
 	if (error < 0)
 		return error;

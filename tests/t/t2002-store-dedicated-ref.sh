@@ -146,4 +146,21 @@ test_expect_success 'init --issues-dir repairs a bad stats.issuesDir' '
 	 git stats show 1 >out && grep "On the side" out)
 '
 
+test_expect_success 'git -c stats.ref=... and -c user.name=... are honoured' '
+	test_create_repo cli-config &&
+	(cd cli-config && git stats init >/dev/null && git stats new "On main" >/dev/null &&
+	 main_tip=$(git rev-parse main) &&
+	 git -c stats.ref=tracker stats init >/dev/null &&
+	 git -c Stats.Ref=refs/heads/tracker stats new "On the tracker" >/dev/null &&
+	 git log --format=%s refs/heads/tracker >log && grep "^stats(1): new$" log &&
+	 test "$(git rev-parse main)" = "$main_tip" &&
+	 GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=stats.ref GIT_CONFIG_VALUE_0=tracker \
+		git stats list --json >json && grep "On the tracker" json &&
+	 env -u GIT_AUTHOR_NAME -u GIT_AUTHOR_EMAIL git -c user.name="Cli User" -c user.email=cli@example.com \
+		stats set 1 k=v >/dev/null &&
+	 test "$(git log -1 --format="%an <%ae>" main)" = "Cli User <cli@example.com>" &&
+	 test_expect_code 1 git -c "stats.ref=it'\''s" stats list 2>err &&
+	 grep "refs/heads/it.s" err)
+'
+
 test_done
