@@ -51,11 +51,18 @@ static void table_value(gs_buf *out, const gs_fm *fm, const char *key)
 		gs_buf_truncate(out, out->size - 1);
 }
 
-/* The frontmatter as "key  value" rows, keys padded to the widest. */
+/*
+ * The frontmatter as "key  value" rows, keys padded to the widest. The id
+ * row is always there, as in list and show --json: the file name's id
+ * when the frontmatter has none (first) or an empty one (in its place).
+ */
 static void show_table(FILE *f, const gs_fm *fm, const char *path)
 {
-	size_t width = 0, count = gs_fm_key_count(fm);
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t width = 2, count = gs_fm_key_count(fm);
+	char name_id[GS_ISSUE_ID_MAX + 1];
 	gs_buf v = GS_BUF_INIT;
+	int have_name_id = gs_issue_id_from_name(name_id, sizeof(name_id), base) == 0;
 
 	fprintf(f, "%s\n", path);
 	for (size_t i = 0; i < count; i++) {
@@ -64,11 +71,15 @@ static void show_table(FILE *f, const gs_fm *fm, const char *path)
 		if (n > width)
 			width = n;
 	}
+	if (have_name_id && !gs_fm_has(fm, "id"))
+		fprintf(f, "  %-*s  %s\n", (int)width, "id", name_id);
 	for (size_t i = 0; i < count; i++) {
 		const char *key = gs_fm_key_at(fm, i);
 
 		gs_buf_clear(&v);
 		table_value(&v, fm, key);
+		if (have_name_id && !v.size && !strcmp(key, "id"))
+			gs_buf_puts(&v, name_id);
 		fprintf(f, "  %-*s  %s\n", (int)width, key, v.ptr);
 	}
 	gs_buf_dispose(&v);

@@ -61,6 +61,17 @@ test_expect_success 'show lists the run blocks as a table' '
 	(cd repo && git stats show 3) >out3 && ! grep "^Runs" out3
 '
 
+test_expect_success 'show always has an id row, from the file name when needed' '
+	(cd repo && printf -- "---\ntitle: nameless\n---\n" >issues/70.md &&
+	 printf -- "---\nid:\ntitle: empty\n---\n" >issues/71.md &&
+	 git add issues && git commit -q -m "ids from names" &&
+	 git stats show 70 >out && printf "issues/70.md\n  id     70\n  title  nameless\n" >expect &&
+	 test_cmp expect out &&
+	 git stats show 71 >out && printf "issues/71.md\n  id     71\n  title  empty\n" >expect &&
+	 test_cmp expect out &&
+	 git rm -q issues/70.md issues/71.md && git commit -q -m "drop them")
+'
+
 test_expect_success 'list names a file whose frontmatter does not parse and exits 1' '
 	(cd repo && git stats list >../good && git stats list --json >../good.json &&
 	 printf -- "---\ntitle: broken\nrun_count: [\n---\nbody\n" >issues/5.md &&
