@@ -348,10 +348,10 @@ int cmd_list(int argc, char **argv)
 		error = GS_ERROR;
 		goto fail;
 	}
-	/* an unparsable file is named on stderr and makes the exit 1; the others are listed */
+	/* an unparsable (or oversized) file is named on stderr and makes the exit 1; the others are listed */
 	for (size_t i = 0; i < list.count; i++) {
 		error = load_row(&rows[nrows], gs_repo_git(repo), &list.entries[i]);
-		if (error == GS_EPARSE) {
+		if (error == GS_EPARSE || error == GS_ETOOBIG) {
 			fprintf(stderr, "git-stats: %s\n", gs_error_last());
 			unparsable++;
 			continue;

@@ -85,4 +85,13 @@ test_expect_success 'list names a file whose frontmatter does not parse and exit
 	test_cmp show.err err && test_cmp err err.json
 '
 
+test_expect_success 'list names a file too large to read and lists the rest' '
+	(cd repo && { printf -- "---\ntitle: big\n---\n"; head -c 17000000 /dev/zero | tr "\\0" x; } >issues/80.md &&
+	 git add issues && git commit -q -m "a huge issue" &&
+	 test_expect_code 1 git stats list >out 2>err &&
+	 test "$(grep -c "issues/80.md" err)" = 1 && grep "^git-stats: .*issues/80.md.*larger than" err &&
+	 grep "^total " out &&
+	 git rm -q issues/80.md && git commit -q -m "drop it")
+'
+
 test_done
