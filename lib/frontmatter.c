@@ -318,6 +318,40 @@ static char *dup_bytes(const void *p, size_t len)
 	return s;
 }
 
+/* Anchors defined so far: an alias must name one (libyaml's parser does not check). */
+typedef struct {
+	char **names;
+	size_t n;
+} anchors;
+
+static int anchors_add(anchors *a, const char *name)
+{
+	char **v = realloc(a->names, (a->n + 1) * sizeof(*v));
+
+	if (!v)
+		return GS_ERROR;
+	a->names = v;
+	if (!(v[a->n] = strdup(name)))
+		return GS_ERROR;
+	a->n++;
+	return 0;
+}
+
+static int anchors_has(const anchors *a, const char *name)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (!strcmp(a->names[i], name))
+			return 1;
+	return 0;
+}
+
+static void anchors_dispose(anchors *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		free(a->names[i]);
+	free(a->names);
+}
+
 /*
  * Walk libyaml's events over the content and index the top-level keys.
  * Depth 1 is the root mapping; anything deeper only extends the value
@@ -329,6 +363,7 @@ static int yaml_index(gs_fm *fm, int ascii)
 	yaml_event_t ev;
 	posmap map = { 0, NULL, 0 };
 	keystack ks;
+	anchors an = { NULL, 0 };
 	const char *d = fm->doc.ptr;
 	gs_fm__entry *cur = NULL;
 	size_t depth = 0, flow_depth = 0, last_end = 0, off = fm->content_off;
@@ -367,6 +402,29 @@ static int yaml_index(gs_fm *fm, int ascii)
 		s = posmap_get(&map, ev.start_mark.index);
 		e = posmap_get(&map, ev.end_mark.index);
 		line = fm->content_line + ev.start_mark.line;
+
+		/*
+		 * An alias whose anchor is not defined before it: every YAML
+		 * loader refuses the file (an edit that replaced the anchor's
+		 * value would leave one behind, so it is refused too).
+		 */
+		{
+			const yaml_char_t *anchor = ev.type == YAML_SCALAR_EVENT ? ev.data.scalar.anchor
+						    : ev.type == YAML_MAPPING_START_EVENT ? ev.data.mapping_start.anchor
+						    : ev.type == YAML_SEQUENCE_START_EVENT ? ev.data.sequence_start.anchor
+											    : NULL;
+
+			if (anchor && anchors_add(&an, (const char *)anchor) < 0) {
+				gs_error_set("out of memory");
+				error = GS_ERROR;
+				goto done;
+			}
+			if (ev.type == YAML_ALIAS_EVENT && !anchors_has(&an, (const char *)ev.data.alias.anchor)) {
+				error = gs_fm__parse_error(fm, line, "alias '*%s' refers to no anchor before it",
+							   (const char *)ev.data.alias.anchor);
+				goto done;
+			}
+		}
 
 		/* Duplicate keys in nested mappings; the top level is checked below. */
 		if (ks.depth > 1 && ev.type != YAML_MAPPING_END_EVENT && ev.type != YAML_SEQUENCE_END_EVENT) {
@@ -554,6 +612,7 @@ done:
 	if (have_ev)
 		yaml_event_delete(&ev);
 	ks_dispose(&ks);
+	anchors_dispose(&an);
 	free(map.pos);
 	yaml_parser_delete(&parser);
 	return error;

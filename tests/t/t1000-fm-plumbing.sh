@@ -214,4 +214,16 @@ test_expect_success 'managed counters only take what fm check accepts' '
 	git stats fm set m.md run_count 2 && git stats fm check m.md
 '
 
+test_expect_success 'an edit that would leave an alias without its anchor is refused' '
+	printf -- "---\ntitle: t\ndefaults: &d {owner: bob}\nreview: *d\n---\n" >anchored.md &&
+	cp anchored.md anchored.orig &&
+	test_expect_code 1 git stats fm set anchored.md defaults none 2>err &&
+	test_line_count = 1 err && grep "alias .\*d. refers to no anchor" err &&
+	test_cmp anchored.orig anchored.md &&
+	git stats fm set anchored.md review none && grep "^review: none$" anchored.md &&
+	printf -- "---\nb: *x\n---\n" >dangling.md &&
+	test_expect_code 1 git stats fm check dangling.md 2>err &&
+	grep "dangling.md. at line 2: alias .\*x. refers to no anchor" err
+'
+
 test_done
