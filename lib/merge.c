@@ -178,6 +178,7 @@ static int find_blocks(side *s, const char *body, size_t len, size_t body_line)
 {
 	size_t i = 0, prev1 = SIZE_MAX, prev2 = SIZE_MAX, floor = 0, line = body_line;
 	int error = GS_ERROR;
+	char fence = 0;
 
 	while (i < len) {
 		size_t e = line_end(body, len, i), start, end;
@@ -186,7 +187,7 @@ static int find_blocks(side *s, const char *body, size_t len, size_t body_line)
 		block *b;
 		int rc;
 
-		if (!starts_with(body + i, e - i, RUN_COMMENT)) {
+		if (gs_run_in_fence(&fence, body + i, e - i) || !starts_with(body + i, e - i, RUN_COMMENT)) {
 			prev2 = prev1;
 			prev1 = i;
 			i = e;

@@ -580,6 +580,26 @@ done:
 	return error;
 }
 
+int gs_run_in_fence(char *state, const char *line, size_t len)
+{
+	size_t i = 0;
+	char c;
+
+	while (i < len && i < 3 && line[i] == ' ')
+		i++;
+	c = i + 3 <= len && (line[i] == '`' || line[i] == '~') && line[i + 1] == line[i] &&
+			    line[i + 2] == line[i]
+		    ? line[i]
+		    : 0;
+	if (*state) {
+		if (c == *state)
+			*state = 0; /* the closing fence is still part of the block */
+		return 1;
+	}
+	*state = c;
+	return c != 0;
+}
+
 int gs_run_parse_body(gs_run **runs, size_t *n, const char *text, size_t len)
 {
 	gs_run *arr = NULL;
@@ -587,6 +607,7 @@ int gs_run_parse_body(gs_run **runs, size_t *n, const char *text, size_t len)
 	const char *p = text, *end = text + len;
 	const size_t mlen = sizeof(RUN_MARK) - 1;
 	int error = 0;
+	char fence = 0;
 
 	*runs = NULL;
 	*n = 0;
@@ -598,7 +619,8 @@ int gs_run_parse_body(gs_run **runs, size_t *n, const char *text, size_t len)
 		const char *le = eol ? eol : end;
 		const char *q = le;
 
-		if ((size_t)(le - p) >= mlen && !memcmp(p, RUN_MARK, mlen)) {
+		if (!gs_run_in_fence(&fence, p, (size_t)(le - p)) && (size_t)(le - p) >= mlen &&
+		    !memcmp(p, RUN_MARK, mlen)) {
 			while (q > p && (q[-1] == '\r' || q[-1] == ' ' || q[-1] == '\t'))
 				q--;
 			if (q - p < (ptrdiff_t)(mlen + 3) || memcmp(q - 3, "-->", 3)) {

@@ -204,15 +204,6 @@ static int add_totals(gs_run_totals *acc, const gs_run_totals *d)
 
 /* --- where blocks go ------------------------------------------------------ */
 
-static int is_fence(const char *p, size_t n)
-{
-	while (n && *p == ' ') {
-		p++;
-		n--;
-	}
-	return n >= 3 && (!memcmp(p, "```", 3) || !memcmp(p, "~~~", 3));
-}
-
 static int is_blank(const char *p, size_t n)
 {
 	for (; n; p++, n--)
@@ -243,7 +234,8 @@ static int is_section_heading(const char *p, size_t n)
 static size_t insertion_point(int *found, const char *body, size_t len)
 {
 	const char *p = body, *end = body + len;
-	int fence = 0, in_section = 0;
+	int in_section = 0;
+	char fence = 0;
 	size_t point = len;
 
 	*found = 0;
@@ -253,15 +245,15 @@ static size_t insertion_point(int *found, const char *body, size_t len)
 		size_t n = (size_t)(le - p);
 		const char *next = nl ? nl + 1 : end;
 
-		if (is_fence(p, n)) {
-			fence = !fence;
-		} else if (!fence && !in_section && !*found && is_run_heading(p, n)) {
+		if (gs_run_in_fence(&fence, p, n)) {
+			/* a heading in a code block is an example */
+		} else if (!in_section && !*found && is_run_heading(p, n)) {
 			*found = 1;
 			in_section = 1;
 			point = (size_t)(next - body);
 			p = next;
 			continue;
-		} else if (!fence && in_section && is_section_heading(p, n)) {
+		} else if (in_section && is_section_heading(p, n)) {
 			return point;
 		}
 		if (in_section && !is_blank(p, n))

@@ -89,4 +89,20 @@ test_expect_success 'verify of an unknown issue fails' '
 	grep 99 err
 '
 
+test_expect_success 'a run block shown as an example in a code fence is no run' '
+	test_create_repo fenced && cd fenced && git stats init >/dev/null &&
+	{ printf -- "---\ntitle: doc\n---\nThe format:\n\n\140\140\140\n" &&
+	  printf "<!-- git-stats:run {\"run_id\":\"example\",\"started_at\":\"2026-03-15T11:58:54Z\",\"model\":\"claude-opus-4-1\",\"input_tokens\":1000,\"cache_read_tokens\":0,\"cache_write_tokens\":0,\"output_tokens\":1000,\"duration_seconds\":60,\"iterations\":1,\"context_size\":0,\"cost_usd\":90} -->\n" &&
+	  printf "\140\140\140\n"; } >issues/1.md &&
+	git add issues && git commit -q -m "an example in the body" &&
+	git stats record 1 --input-tokens 1 --output-tokens 1 --duration 1 --cost 0.5 --run-id real >/dev/null &&
+	git stats verify >out && grep "totals match" out &&
+	GIT_STATS_NOW=2030-01-01T00:00:00Z git stats usage --since all --json | tr -d " \t\n" >json &&
+	grep "\"sessions\":1," json && grep "\"known_cost_usd\":0.5," json &&
+	git stats record 1 --input-tokens 1 --output-tokens 1 --duration 1 --cost 0.25 --run-id example >out &&
+	grep "recorded run example" out &&
+	test "$(git stats fm get issues/1.md run_count)" = 2 &&
+	git stats verify >out && grep "totals match" out
+'
+
 test_done

@@ -147,6 +147,38 @@ static void test_run_parse_finds_blocks_among_user_text(void **state)
 	gs_buf_dispose(&b);
 }
 
+/* A run comment inside a fenced code block is an example in the text, not a run. */
+static void test_run_parse_skips_examples_in_code_fences(void **state)
+{
+	gs_run a, ex, *back = NULL;
+	gs_buf b = GS_BUF_INIT;
+	size_t n = 0;
+
+	(void)state;
+	sample(&a, "run_a");
+	sample(&ex, "example");
+	gs_buf_puts(&b, "---\ntitle: x\n---\nThe format:\n\n```markdown\n");
+	gs_run_block_format(&b, &ex);
+	gs_buf_puts(&b, "```\n\n  ~~~\n```\n");
+	gs_run_block_format(&b, &ex); /* ``` inside a ~~~ fence does not close it */
+	gs_buf_puts(&b, "  ~~~\n\n## Run stats\n");
+	gs_run_block_format(&b, &a);
+	assert_int_equal(gs_run_parse_body(&back, &n, b.ptr, b.size), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(back[0].run_id, "run_a");
+	gs_run_free_array(back, n);
+	/* four spaces in is an indented line, not a fence */
+	gs_buf_clear(&b);
+	gs_buf_puts(&b, "    ```\n");
+	gs_run_block_format(&b, &a);
+	assert_int_equal(gs_run_parse_body(&back, &n, b.ptr, b.size), 0);
+	assert_int_equal(n, 1);
+	gs_run_free_array(back, n);
+	gs_run_dispose(&a);
+	gs_run_dispose(&ex);
+	gs_buf_dispose(&b);
+}
+
 static void test_run_parse_names_line_of_malformed_block(void **state)
 {
 	static const char *bad[] = {
@@ -653,6 +685,7 @@ int main(void)
 		cmocka_unit_test(test_run_block_round_trips_exact_values),
 		cmocka_unit_test(test_run_block_unknown_cost_is_null_not_zero),
 		cmocka_unit_test(test_run_block_escapes_comment_end_in_strings),
+		cmocka_unit_test(test_run_parse_skips_examples_in_code_fences),
 		cmocka_unit_test(test_run_parse_finds_blocks_among_user_text),
 		cmocka_unit_test(test_run_parse_names_line_of_malformed_block),
 		cmocka_unit_test(test_run_totals_are_exact_and_never_wrap),

@@ -190,6 +190,14 @@ int gs_run_finish(gs_run *run, const gs_pricing *pricing, int64_t now_ms);
 const char *gs_run_unpriced_model(const gs_run *run);
 
 /*
+ * Fenced code blocks (``` or ~~~, at most three spaces in) of an issue
+ * body: feed its lines in order, *state 0 at the start. 1 when the line
+ * is a fence or inside one: a run comment there is an example in the
+ * text, not a run, for every reader (record, show, verify, usage, merge).
+ */
+int gs_run_in_fence(char *state, const char *line, size_t len);
+
+/*
  * Check a run's values (counts within GS_RUN_MAX_COUNT, cache_write_1h
  * not above cache_write, no control characters in strings, finite
  * non-negative duration and cost). GS_EUSAGE naming the field.
