@@ -186,6 +186,7 @@ struct acc {
 	char *key, *provider, *model;
 	int64_t sessions, success, failed, input, output, cache_read, cache_write, duration_ms;
 	int64_t cost_nanos, known_cost, unknown_cost;
+	int64_t success_known; /* successes whose cost is known: cost_per_success divides by them */
 };
 
 struct gs_usage_report {
@@ -309,6 +310,7 @@ static int acc_add(struct acc *a, const gs_usage_item *it, int64_t nanos)
 	    add_i64(&a->cache_write, it->cache_write_tokens) < 0 ||
 	    add_i64(&a->duration_ms, it->duration_ms) < 0 ||
 	    add_i64(known ? &a->known_cost : &a->unknown_cost, 1) < 0 ||
+	    (known && it->success && add_i64(&a->success_known, 1) < 0) ||
 	    (known && add_i64(&a->cost_nanos, nanos) < 0))
 		return GS_EOVERFLOW;
 	return 0;
@@ -413,8 +415,9 @@ static void fill_row(gs_usage_row *row, const struct acc *a)
 	row->cache_hit_rate =
 		ratio((double)a->cache_read, (double)a->input + (double)a->cache_read +
 						     (double)a->cache_write);
+	/* a success of unknown cost would count as $0 in the average: it is left out */
 	row->cost_per_success =
-		a->known_cost ? ratio(row->known_cost_usd, (double)a->success) : NAN;
+		a->known_cost ? ratio(row->known_cost_usd, (double)a->success_known) : NAN;
 	row->input_tokens_per_second = ratio((double)a->input, secs);
 	row->output_tokens_per_second = ratio((double)a->output, secs);
 	row->success_rate = ratio((double)a->success, (double)a->sessions);

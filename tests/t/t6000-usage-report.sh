@@ -167,6 +167,16 @@ test_expect_success 'colour only on a terminal, never with NO_COLOR' '
 	! grep "$(printf "\033")" pipe
 '
 
+test_expect_success 'cost per success leaves out successes of unknown cost' '
+	test_create_repo cps && cd cps && git stats init >/dev/null && git stats new Costs >/dev/null &&
+	git stats record 1 --run-id p --started-at 2026-03-15T10:00:00Z --input-tokens 1 \
+		--output-tokens 1 --duration 1 --model acme-x --cost 1 >/dev/null &&
+	git stats record 1 --run-id q --started-at 2026-03-15T11:00:00Z --input-tokens 1 \
+		--output-tokens 1 --duration 1 --model acme-x >/dev/null &&
+	git stats usage --since today --json | tr -d " \t\n" >json &&
+	grep "\"model\":\"acme-x\",.*\"known_cost_usd\":1,\"unknown_cost_sessions\":1,.*\"cost_per_success\":1," json
+'
+
 test_expect_success 'usage --help' '
 	git stats usage --help >out && grep "^usage: git stats usage" out && grep -- "--since" out
 '
