@@ -262,6 +262,39 @@ static int commit_exists(gs_repo *r, const git_oid *id)
 	return ok;
 }
 
+/*
+ * Whether `id` is still part of the project: HEAD or a local branch has
+ * it (any worktree's branch, as agents commit in their own). A commit a
+ * rebase dropped or `reset --hard` left behind has none: the work in it
+ * was thrown away and must not become the checkpoint.
+ */
+static int commit_kept(gs_repo *r, const git_oid *id)
+{
+	git_repository *git = gs_repo_git(r);
+	git_branch_iterator *it = NULL;
+	git_reference *ref = NULL;
+	git_branch_t type;
+	git_oid head;
+	int kept = 0;
+
+	if (git_reference_name_to_id(&head, git, "HEAD") == 0 &&
+	    (git_oid_equal(&head, id) || git_graph_descendant_of(git, &head, id) == 1))
+		return 1;
+	if (git_branch_iterator_new(&it, git, GIT_BRANCH_LOCAL) < 0) {
+		git_error_clear();
+		return 0;
+	}
+	while (!kept && git_branch_next(&ref, &type, it) == 0) {
+		const git_oid *tip = git_reference_target(ref);
+
+		kept = tip && (git_oid_equal(tip, id) || git_graph_descendant_of(git, tip, id) == 1);
+		git_reference_free(ref);
+	}
+	git_branch_iterator_free(it);
+	git_error_clear();
+	return kept;
+}
+
 static void op_init(struct op *o, int kind, const char *issue, const char *agent)
 {
 	gs_attempt_end_opts init = GS_ATTEMPT_END_OPTS_INIT;
@@ -383,7 +416,8 @@ int gs_attempt_cmd_end(gs_attempt_outcome *out, gs_repo *r, const char *issue, c
 		out->checkpoint_source = "option";
 	} else if (opts->success) {
 		if (gs_attempt_local_get(&run, r, issue, agent) == 0 && run.has_candidate &&
-		    run.captured_ms >= run.started_ms && commit_exists(r, &run.candidate)) {
+		    run.captured_ms >= run.started_ms && commit_exists(r, &run.candidate) &&
+		    commit_kept(r, &run.candidate)) {
 			git_oid_cpy(&cp, &run.candidate);
 			out->checkpoint_source = "post-commit";
 		} else if ((error = gs_attempt_resolve_commit(&cp, r, "HEAD")) < 0) {

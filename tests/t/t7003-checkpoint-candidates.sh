@@ -90,8 +90,21 @@ test_expect_success 'post-rewrite moves a candidate even when post-commit did no
 	 old=$(git rev-parse HEAD) &&
 	 new=$(git commit-tree -p HEAD~1 -m "rewritten by a tool" HEAD^{tree}) &&
 	 printf "%s %s\n" "$old" "$new" | sh .git/hooks/post-rewrite rebase &&
+	 git reset -q --soft "$new" && # the tool moves the branch, as a rebase does
 	 git stats attempt end 1 --agent remap --success >/dev/null &&
 	 test "$(checkpoint 1 remap)" = "$new")
+'
+
+test_expect_success 'a candidate a rebase dropped is not the checkpoint' '
+	(cd repo && git stats attempt start 1 --agent dropper >/dev/null &&
+	 echo good >d.c && git add d.c && git commit -q -m "good" -m "Issue: 1" &&
+	 good=$(git rev-parse HEAD) &&
+	 echo bad >d.c && git commit -q -am "bad" -m "Issue: 1" &&
+	 GIT_SEQUENCE_EDITOR="sed -i 2s/^pick/drop/" git rebase -q -i HEAD~2 &&
+	 test "$(git rev-parse HEAD)" = "$good" &&
+	 git stats attempt end 1 --agent dropper --success --json >out &&
+	 grep "\"checkpoint_source\":\"HEAD\"" out &&
+	 test "$(checkpoint 1 dropper)" = "$good")
 '
 
 test_expect_success 'with no attempt running the post-commit program is not started' '
