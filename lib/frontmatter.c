@@ -1077,6 +1077,10 @@ static int plain_candidate(const char *s, size_t n, int flow)
 
 	if (!n || strchr("-?:,[]{}#&*!|>'\"%@` \t", s[0]) || s[n - 1] == ' ' || s[n - 1] == ':')
 		return 0;
+	/* YAML reads these plain words as null: the string the user gave needs quotes */
+	if ((n == 1 && s[0] == '~') ||
+	    (n == 4 && (!memcmp(s, "null", 4) || !memcmp(s, "Null", 4) || !memcmp(s, "NULL", 4))))
+		return 0;
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 

@@ -171,6 +171,16 @@ test_expect_success 'managed counters only take integers; blocks are refused' '
 	 git stats set 1 run_count=4 && git show HEAD:issues/1-fix-the-login-page.md | grep "^run_count: 4$")
 '
 
+test_expect_success 'set writes words YAML reads as null as quoted strings' '
+	(cd repo &&
+	 git stats set 1 tilde="~" word=null shout=NULL num=5 >/dev/null &&
+	 grep "^tilde: \"~\"$" issues/1-fix-the-login-page.md &&
+	 grep "^word: \"null\"$" issues/1-fix-the-login-page.md &&
+	 grep "^num: 5$" issues/1-fix-the-login-page.md &&
+	 git stats show 1 --json >json &&
+	 grep "\"tilde\":\"~\",\"word\":\"null\",\"shout\":\"NULL\",\"num\":5" json)
+'
+
 test_expect_success 'commit messages name the issue by its own id, however it was typed' '
 	(cd repo &&
 	 git stats set back-0222 typed=1 && git stats set 001 typed=2 &&
