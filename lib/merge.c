@@ -542,7 +542,7 @@ int gs_merge_text(gs_buf *out, int *conflict, const char *base, size_t base_len,
 /* Put `blocks` at the end of the `## Run stats` section (made when missing). */
 static int insert_blocks(gs_buf *doc, const char *blocks, size_t len, const char *eol)
 {
-	size_t i = 0, at = SIZE_MAX, hlen = strlen(GS_RUN_HEADING);
+	size_t i = 0, at = SIZE_MAX;
 
 	if (!len)
 		return 0;
@@ -550,8 +550,7 @@ static int insert_blocks(gs_buf *doc, const char *blocks, size_t len, const char
 		size_t e = line_end(doc->ptr, doc->size, i);
 
 		if (at == SIZE_MAX) {
-			if (starts_with(doc->ptr + i, e - i, GS_RUN_HEADING) &&
-			    is_blank(doc->ptr + i + hlen, e - i - hlen))
+			if (gs_run_is_heading(doc->ptr + i, e - i))
 				at = e;
 		} else if ((doc->ptr[i] == '#' && (starts_with(doc->ptr + i, e - i, "# ") ||
 						   starts_with(doc->ptr + i, e - i, "## ") ||
@@ -908,6 +907,31 @@ static int reduced_text(gs_buf *out, const side *s)
 	return gs_buf_put(out, body + pos, blen - pos);
 }
 
+/* Whether a version's body has a `## Run stats` heading line. */
+static int has_heading(const side *s)
+{
+	const char *body;
+	size_t blen, i = 0;
+
+	gs_fm_body(&body, &blen, s->fm);
+	while (i < blen) {
+		size_t e = line_end(body, blen, i);
+
+		if (gs_run_is_heading(body + i, e - i))
+			return 1;
+		i = e;
+	}
+	return 0;
+}
+
+/* Whether the line at [p, p+len) is the sentinel reduced_text put in. */
+static int is_sentinel(const char *p, size_t len)
+{
+	size_t n = strlen(SENTINEL);
+
+	return starts_with(p, len, SENTINEL) && is_blank(p + n, len - n);
+}
+
 /*
  * Take out of a side's text a `## Run stats` section that the base has
  * not, when it ends the text and holds nothing but the runs: `record`
@@ -916,36 +940,17 @@ static int reduced_text(gs_buf *out, const side *s)
  * any edit of the body's last line (a ticked checkbox). place_blocks
  * makes the section anew, where record would.
  */
-/* Whether a version's body has a `## Run stats` heading line. */
-static int has_heading(const side *s)
-{
-	const char *body;
-	size_t blen, i = 0, hlen = strlen(GS_RUN_HEADING);
-
-	gs_fm_body(&body, &blen, s->fm);
-	while (i < blen) {
-		size_t e = line_end(body, blen, i);
-
-		if (starts_with(body + i, e - i, GS_RUN_HEADING) && is_blank(body + i + hlen, e - i - hlen))
-			return 1;
-		i = e;
-	}
-	return 0;
-}
-
 static void strip_new_section(gs_buf *t)
 {
-	size_t i = 0, head = SIZE_MAX, hlen = strlen(GS_RUN_HEADING), n = strlen(SENTINEL);
+	size_t i = 0, head = SIZE_MAX;
 
 	while (i < t->size) {
 		size_t e = line_end(t->ptr, t->size, i);
 
 		if (head == SIZE_MAX) {
-			if (starts_with(t->ptr + i, e - i, GS_RUN_HEADING) &&
-			    is_blank(t->ptr + i + hlen, e - i - hlen))
+			if (gs_run_is_heading(t->ptr + i, e - i))
 				head = i;
-		} else if (!is_blank(t->ptr + i, e - i) &&
-			   !(starts_with(t->ptr + i, e - i, SENTINEL) && is_blank(t->ptr + i + n, e - i - n))) {
+		} else if (!is_blank(t->ptr + i, e - i) && !is_sentinel(t->ptr + i, e - i)) {
 			return; /* the user wrote in it: the text merge decides */
 		}
 		i = e;
@@ -970,12 +975,12 @@ static void strip_new_section(gs_buf *t)
  */
 static int place_blocks(gs_buf *doc, const char *blocks, size_t len, const char *eol)
 {
-	size_t at = SIZE_MAX, found = 0, i = 0, n = strlen(SENTINEL);
+	size_t at = SIZE_MAX, found = 0, i = 0;
 
 	while (i < doc->size) {
 		size_t e = line_end(doc->ptr, doc->size, i);
 
-		if (starts_with(doc->ptr + i, e - i, SENTINEL) && is_blank(doc->ptr + i + n, e - i - n)) {
+		if (is_sentinel(doc->ptr + i, e - i)) {
 			found++;
 			if (gs_buf_splice(doc, i, e - i, NULL, 0) < 0)
 				return GS_ERROR;

@@ -600,6 +600,18 @@ int gs_run_in_fence(char *state, const char *line, size_t len)
 	return c != 0;
 }
 
+int gs_run_is_heading(const char *line, size_t len)
+{
+	const size_t hl = sizeof(GS_RUN_HEADING) - 1;
+
+	if (len < hl || memcmp(line, GS_RUN_HEADING, hl))
+		return 0;
+	for (size_t i = hl; i < len; i++)
+		if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r' && line[i] != '\n')
+			return 0;
+	return 1;
+}
+
 int gs_run_parse_body(gs_run **runs, size_t *n, const char *text, size_t len)
 {
 	gs_run *arr = NULL;

@@ -212,13 +212,6 @@ static int is_blank(const char *p, size_t n)
 	return 1;
 }
 
-static int is_run_heading(const char *p, size_t n)
-{
-	const size_t hl = sizeof(GS_RUN_HEADING) - 1;
-
-	return n >= hl && !memcmp(p, GS_RUN_HEADING, hl) && is_blank(p + hl, n - hl);
-}
-
 /* A level 1 or 2 heading ends the run stats section. */
 static int is_section_heading(const char *p, size_t n)
 {
@@ -247,7 +240,7 @@ static size_t insertion_point(int *found, const char *body, size_t len)
 
 		if (gs_run_in_fence(&fence, p, n)) {
 			/* a heading in a code block is an example */
-		} else if (!in_section && !*found && is_run_heading(p, n)) {
+		} else if (!in_section && !*found && gs_run_is_heading(p, n)) {
 			*found = 1;
 			in_section = 1;
 			point = (size_t)(next - body);

@@ -197,6 +197,9 @@ const char *gs_run_unpriced_model(const gs_run *run);
  */
 int gs_run_in_fence(char *state, const char *line, size_t len);
 
+/* Whether a body line (its line end included or not) is the `## Run stats` heading. */
+int gs_run_is_heading(const char *line, size_t len);
+
 /*
  * Check a run's values (counts within GS_RUN_MAX_COUNT, cache_write_1h
  * not above cache_write, no control characters in strings, finite
