@@ -64,6 +64,26 @@ int gs_buf_putc(gs_buf *b, char c)
 	return gs_buf_put(b, &c, 1);
 }
 
+int gs_buf_put_eol(gs_buf *b, const char *data, size_t len, const char *eol)
+{
+	size_t i, start = 0;
+
+	if (!strcmp(eol, "\n") && !memchr(data, '\r', len))
+		return gs_buf_put(b, data, len); /* the common case: nothing to change */
+	for (i = 0; i < len; i++) {
+		size_t end = i;
+
+		if (data[i] != '\n')
+			continue;
+		if (end > start && data[end - 1] == '\r')
+			end--;
+		if (gs_buf_put(b, data + start, end - start) < 0 || gs_buf_puts(b, eol) < 0)
+			return GS_ERROR;
+		start = i + 1;
+	}
+	return gs_buf_put(b, data + start, len - start);
+}
+
 int gs_buf_vprintf(gs_buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;

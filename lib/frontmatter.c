@@ -1642,7 +1642,7 @@ int gs_fm_set_entry(gs_fm *fm, const char *key, const char *text, size_t len)
 	const gs_fm__entry *e = gs_fm__find(fm, key), *got;
 	const char *eol = eol_of(fm);
 	gs_buf nd = GS_BUF_INIT, t = GS_BUF_INIT;
-	size_t at, i;
+	size_t at;
 	gs_fm tmp;
 	int error;
 
@@ -1653,12 +1653,8 @@ int gs_fm_set_entry(gs_fm *fm, const char *key, const char *text, size_t len)
 		return GS_EUSAGE;
 	}
 	/* The other version's line ends become this file's. */
-	for (i = 0; i < len; i++) {
-		if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')
-			continue;
-		if (text[i] == '\n' ? gs_buf_puts(&t, eol) < 0 : gs_buf_putc(&t, text[i]) < 0)
-			goto oom;
-	}
+	if (gs_buf_put_eol(&t, text, len, eol) < 0)
+		goto oom;
 	if (t.size && t.ptr[t.size - 1] != '\n' && gs_buf_puts(&t, eol) < 0)
 		goto oom;
 	at = e ? e->line_off : fm->content_end;

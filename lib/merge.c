@@ -585,20 +585,6 @@ static int insert_blocks(gs_buf *doc, const char *blocks, size_t len, const char
 	return gs_buf_splice(doc, i, 0, blocks, len);
 }
 
-/* Append `p` with its line ends made `eol`. */
-static int put_eol(gs_buf *out, const char *p, size_t len, const char *eol)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (p[i] == '\r' && i + 1 < len && p[i + 1] == '\n')
-			continue;
-		if (p[i] == '\n' ? gs_buf_puts(out, eol) < 0 : gs_buf_putc(out, p[i]) < 0)
-			return GS_ERROR;
-	}
-	return 0;
-}
-
 /* --- the merge ------------------------------------------------------------------ */
 
 void gs_merge_info_init(gs_merge_info *info)
@@ -1111,7 +1097,7 @@ int gs_merge_issue(gs_buf *out, gs_merge_info *info, const char *base, size_t ba
 		if (find_run(&sb, id) && !find_run(&st, id))
 			continue;
 		gs_fm_body(&body, &blen, so.fm);
-		if (put_eol(&blocks, body + b->off, b->len, eol) < 0)
+		if (gs_buf_put_eol(&blocks, body + b->off, b->len, eol) < 0)
 			goto done;
 		info->runs++;
 	}
@@ -1123,7 +1109,7 @@ int gs_merge_issue(gs_buf *out, gs_merge_info *info, const char *base, size_t ba
 		if (find_run(&so, id) || find_run(&sb, id))
 			continue;
 		gs_fm_body(&body, &blen, st.fm);
-		if (put_eol(&blocks, body + b->off, b->len, eol) < 0)
+		if (gs_buf_put_eol(&blocks, body + b->off, b->len, eol) < 0)
 			goto done;
 		info->runs++;
 	}

@@ -256,23 +256,6 @@ static size_t insertion_point(int *found, const char *body, size_t len)
 	return *found ? point : len;
 }
 
-/* Append `text` ('\n' line ends) to `out` with line ends `eol`. */
-static int put_eol(gs_buf *out, const char *text, size_t len, const char *eol)
-{
-	size_t i, start = 0;
-
-	if (!strcmp(eol, "\n"))
-		return gs_buf_put(out, text, len);
-	for (i = 0; i < len; i++) {
-		if (text[i] != '\n')
-			continue;
-		if (gs_buf_put(out, text + start, i - start) < 0 || gs_buf_puts(out, eol) < 0)
-			return GS_ERROR;
-		start = i + 1;
-	}
-	return gs_buf_put(out, text + start, len - start);
-}
-
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -388,7 +371,7 @@ int gs_run_apply_many(gs_buf *out, int *skipped, const char *doc, size_t len, co
 	if (gs_buf_put(&ins, blocks.ptr, blocks.size) < 0)
 		goto done;
 	if (gs_buf_put(out, bytes, body_off + point) < 0 ||
-	    put_eol(out, ins.ptr, ins.size, eol) < 0 ||
+	    gs_buf_put_eol(out, ins.ptr, ins.size, eol) < 0 ||
 	    gs_buf_put(out, bytes + body_off + point, blen - body_off - point) < 0)
 		goto done;
 	error = 0;

@@ -65,6 +65,22 @@ static void test_buf_detach_hands_over_ownership(void **state)
 	free(p);
 }
 
+static void test_buf_put_eol_writes_every_line_end_as_asked(void **state)
+{
+	gs_buf b = GS_BUF_INIT;
+
+	(void)state;
+	assert_int_equal(gs_buf_put_eol(&b, "a\nb\r\nc", strlen("a\nb\r\nc"), "\r\n"), 0);
+	assert_string_equal(b.ptr, "a\r\nb\r\nc");
+	gs_buf_clear(&b);
+	assert_int_equal(gs_buf_put_eol(&b, "a\r\nb\nlone\rcr\r\r\n", strlen("a\r\nb\nlone\rcr\r\r\n"), "\n"), 0);
+	assert_string_equal(b.ptr, "a\nb\nlone\rcr\r\n");
+	gs_buf_clear(&b);
+	assert_int_equal(gs_buf_put_eol(&b, "x\ny\n", strlen("x\ny\n"), "\n"), 0);
+	assert_string_equal(b.ptr, "x\ny\n");
+	gs_buf_dispose(&b);
+}
+
 static void test_file_write_atomic_keeps_mode(void **state)
 {
 	char dir[] = "/tmp/gs-test-XXXXXX", path[256];
@@ -96,6 +112,7 @@ int main(void)
 		cmocka_unit_test(test_buf_printf_appends),
 		cmocka_unit_test(test_buf_splice_replaces_exact_range),
 		cmocka_unit_test(test_buf_detach_hands_over_ownership),
+		cmocka_unit_test(test_buf_put_eol_writes_every_line_end_as_asked),
 		cmocka_unit_test(test_file_write_atomic_keeps_mode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -84,6 +84,11 @@ int gs_buf_vprintf(gs_buf *b, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)))
 #endif
 	;
+/*
+ * Append `data` with each line end ("\n" or "\r\n") written as `eol`, for
+ * text going into a file whose line ends it must take.
+ */
+int gs_buf_put_eol(gs_buf *b, const char *data, size_t len, const char *eol);
 /* Replace [off, off+len) with `data` of `dlen` bytes. */
 int gs_buf_splice(gs_buf *b, size_t off, size_t len, const void *data, size_t dlen);
 int gs_buf_set(gs_buf *b, const void *data, size_t len);
