@@ -210,6 +210,14 @@ oom:
 	return GS_ERROR;
 }
 
+int gs_file_same(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
 int gs_file_mkdir_p(const char *path, unsigned int mode)
 {
 	gs_buf p = GS_BUF_INIT;

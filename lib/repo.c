@@ -8,7 +8,6 @@
 
 #include <git2.h>
 #include <git2/sys/repository.h>
-#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,16 +123,6 @@ static char *dup_dir(const char *path)
  * them, in its order; then the repository found is pointed at the work
  * tree, as git does with --work-tree. libgit2 error codes.
  */
-/* Whether `dir` is the work tree `repo` already has (same directory, however spelled). */
-static int same_work_tree(git_repository *repo, const char *dir)
-{
-	const char *wd = git_repository_workdir(repo);
-	struct stat a, b;
-
-	return wd && stat(wd, &a) == 0 && stat(dir, &b) == 0 && a.st_dev == b.st_dev &&
-	       a.st_ino == b.st_ino;
-}
-
 static int open_with_work_tree(git_repository **out, const char *work_tree)
 {
 	git_repository *repo = NULL;
@@ -198,8 +187,8 @@ static int open_with_work_tree(git_repository **out, const char *work_tree)
 	 * written. Only when it differs from the work tree found: libgit2 1.5
 	 * leaks its path buffer when asked to set the one it has.
 	 */
-	if (!same_work_tree(repo, work_tree) &&
-	    (rc = git_repository_set_workdir(repo, work_tree, 0)) < 0)
+	v = git_repository_workdir(repo);
+	if (!(v && gs_file_same(v, work_tree)) && (rc = git_repository_set_workdir(repo, work_tree, 0)) < 0)
 		goto done;
 	*out = repo;
 	repo = NULL;

@@ -1902,15 +1902,6 @@ static int worktree_holds(const char *gitdir, const char *ref, int head)
 	       (branch && file_names(gitdir, "BISECT_START", "", branch));
 }
 
-/* Whether `a` and `b` name the same directory (paths may be spelled differently). */
-static int same_dir(const char *a, const char *b)
-{
-	struct stat sa, sb;
-
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-	       sa.st_ino == sb.st_ino;
-}
-
 static int refuse_checked_out(const char *ref, const char *path)
 {
 	size_t n = strlen(path);
@@ -1929,7 +1920,7 @@ static int check_main_worktree(gs_repo *r, const char *ref)
 	git_repository *mainrepo = NULL;
 	int error = 0;
 
-	if (same_dir(common, gs_repo_gitdir(r)) || !worktree_holds(common, ref, 1))
+	if (gs_file_same(common, gs_repo_gitdir(r)) || !worktree_holds(common, ref, 1))
 		goto done;
 	/* a bare main repository has HEAD but nothing checked out */
 	if (git_repository_open(&mainrepo, common) < 0)
@@ -1983,7 +1974,7 @@ static int check_other_worktrees(gs_repo *r, const char *ref)
 			goto done;
 		if (!worktree_holds(path.ptr, ref, 1))
 			continue;
-		if (same_dir(path.ptr, gs_repo_gitdir(r)))
+		if (gs_file_same(path.ptr, gs_repo_gitdir(r)))
 			continue; /* ours, HEAD on it: index and work tree follow (is_head) */
 		git_worktree_free(wt);
 		wt = NULL;

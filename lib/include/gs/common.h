@@ -128,6 +128,9 @@ int gs_file_list_dir(char ***out, size_t *out_count, const char *dir,
 		     int (*keep)(const char *name));
 void gs_file_names_free(char **names, size_t count);
 
+/* Whether two paths name the same file or directory, however spelled. */
+int gs_file_same(const char *a, const char *b);
+
 /*
  * mkdir -p: create `path` and its missing parents (0777 before umask);
  * `path` itself, when created, gets `mode`. Existing directories are fine.
