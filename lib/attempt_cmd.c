@@ -253,20 +253,12 @@ done:
 	return error;
 }
 
-static int commit_exists(gs_repo *r, const git_oid *id)
-{
-	git_commit *c = NULL;
-	int ok = git_commit_lookup(&c, gs_repo_git(r), id) == 0;
-
-	git_commit_free(c);
-	return ok;
-}
-
 /*
  * Whether `id` is still part of the project: HEAD or a local branch has
  * it (any worktree's branch, as agents commit in their own). A commit a
  * rebase dropped or `reset --hard` left behind has none: the work in it
- * was thrown away and must not become the checkpoint.
+ * was thrown away and must not become the checkpoint. (A missing or
+ * non-commit id is in no history either.)
  */
 static int commit_kept(gs_repo *r, const git_oid *id)
 {
@@ -416,8 +408,7 @@ int gs_attempt_cmd_end(gs_attempt_outcome *out, gs_repo *r, const char *issue, c
 		out->checkpoint_source = "option";
 	} else if (opts->success) {
 		if (gs_attempt_local_get(&run, r, issue, agent) == 0 && run.has_candidate &&
-		    run.captured_ms >= run.started_ms && commit_exists(r, &run.candidate) &&
-		    commit_kept(r, &run.candidate)) {
+		    run.captured_ms >= run.started_ms && commit_kept(r, &run.candidate)) {
 			git_oid_cpy(&cp, &run.candidate);
 			out->checkpoint_source = "post-commit";
 		} else if ((error = gs_attempt_resolve_commit(&cp, r, "HEAD")) < 0) {
